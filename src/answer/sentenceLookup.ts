@@ -1,0 +1,45 @@
+import { contentTerms } from "../retrieval/terms.js";
+import type { LoadedIndex } from "../store/indexParts.js";
+import type { Span } from "../types.js";
+
+/** Finds the sentences inside a span and weighs question terms by rarity; built once per index. */
+export interface SentenceLookup {
+  /** Ids of the sentences that overlap `span`, in document order. */
+  within(span: Span): number[];
+  terms(sentenceId: number): ReadonlySet<string>;
+  /** Inverse sentence frequency; terms the corpus never uses weigh the most. */
+  idf(term: string): number;
+}
+
+export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
+  const byDoc = new Map<string, number[]>();
+  index.sentences.forEach((s, id) => {
+    const list = byDoc.get(s.docId) ?? [];
+    list.push(id);
+    byDoc.set(s.docId, list);
+  });
+  for (const ids of byDoc.values()) ids.sort((a, b) => index.sentences[a]!.start - index.sentences[b]!.start);
+
+  const termSets = index.sentences.map((s) => new Set(contentTerms(s.text)));
+  const df = new Map<string, number>();
+  for (const set of termSets) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
+  const n = termSets.length;
+
+  return {
+    within(span) {
+      const ids = byDoc.get(span.docId) ?? [];
+      let lo = 0;
+      let hi = ids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (index.sentences[ids[mid]!]!.end <= span.start) lo = mid + 1;
+        else hi = mid;
+      }
+      const out: number[] = [];
+      for (let i = lo; i < ids.length && index.sentences[ids[i]!]!.start < span.end; i++) out.push(ids[i]!);
+      return out;
+    },
+    terms: (id) => termSets[id]!,
+    idf: (term) => Math.log(1 + n / (1 + (df.get(term) ?? 0))),
+  };
+}

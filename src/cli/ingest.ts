@@ -1,0 +1,24 @@
+import { resolveConfig } from "../config.js";
+import { LocalEmbeddings } from "../embed/localEmbeddings.js";
+import { ensureIndex } from "../ingest/buildIndex.js";
+import { loadCorpus } from "../ingest/loadCorpus.js";
+import { describeIndex, progressReporter } from "./progress.js";
+import { fail } from "./fail.js";
+
+// npm run ingest [-- --force]: builds the index unless it already matches corpus and model.
+try {
+  const config = resolveConfig();
+  const corpus = await loadCorpus(config.corpusDir);
+  const result = await ensureIndex({
+    indexDir: config.indexDir,
+    corpus,
+    model: { id: config.modelId, quantized: config.quantized },
+    chunking: { maxChars: config.chunkMaxChars, overlapChars: config.chunkOverlapChars },
+    getEmbedder: () => LocalEmbeddings.load({ modelsDir: config.modelsDir, modelId: config.modelId, quantized: config.quantized }),
+    force: process.argv.includes("--force"),
+    onProgress: progressReporter(),
+  });
+  console.log(describeIndex(result));
+} catch (error) {
+  fail(error);
+}

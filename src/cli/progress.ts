@@ -1,0 +1,32 @@
+import type { IngestProgress } from "../ingest/buildIndex.js";
+import type { EnsureIndexResult } from "../ingest/buildIndex.js";
+
+/** A progress bar on a terminal; on a pipe or log, a line per quarter so logs stay readable. */
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (p: IngestProgress) => void {
+  const started = Date.now();
+  let lastQuarter = -1;
+  return ({ done, total }) => {
+    const fraction = total === 0 ? 1 : done / total;
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (stream.isTTY) {
+      const width = 30;
+      const filled = Math.round(fraction * width);
+      stream.write(`\rEmbedding [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} texts ${seconds}s`);
+      if (done === total) stream.write("\n");
+      return;
+    }
+    const quarter = Math.floor(fraction * 4);
+    if (quarter !== lastQuarter) {
+      lastQuarter = quarter;
+      stream.write(`Embedding: ${done}/${total} texts (${Math.round(fraction * 100)}%) ${seconds}s\n`);
+    }
+  };
+}
+
+export function describeIndex(result: EnsureIndexResult): string {
+  const { counts, model } = result.manifest;
+  const what = `${counts.documents} documents, ${counts.chunks} chunks, ${counts.sentences} sentences, model ${model.id}${model.quantized ? " (quantized)" : ""}`;
+  return result.status === "built"
+    ? `Built index in ${result.dir} (${result.reason}): ${what}.`
+    : `Index up to date in ${result.dir}: ${what}.`;
+}

@@ -1,0 +1,110 @@
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { RagError } from "./errors.js";
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Every setting of the service. Each resolves as explicit option > environment variable > default. */
+export interface RagConfig {
+  /** Folder with `manifest.json` and the document texts. env CORPUS_DIR */
+  corpusDir: string;
+  /** Folder the index builds live in. env INDEX_DIR */
+  indexDir: string;
+  /** Folder laid out as transformers.js expects (`<modelId>/onnx/...`). env MODELS_DIR */
+  modelsDir: string;
+  /** env MODEL_ID */
+  modelId: string;
+  /** int8 `model_quantized.onnx` (true) or fp32 `model.onnx` (false). env MODEL_QUANTIZED */
+  quantized: boolean;
+  /** Longest chunk, in characters, cut at sentence boundaries. env CHUNK_MAX_CHARS */
+  chunkMaxChars: number;
+  /** Most characters two neighbouring chunks share (whole sentences). env CHUNK_OVERLAP_CHARS */
+  chunkOverlapChars: number;
+  /** Results returned when a request gives no `k`. env DEFAULT_K */
+  defaultK: number;
+  /** Largest `k` a request may ask for. env MAX_K */
+  maxK: number;
+  /** Longest query or question accepted, in characters. env MAX_QUERY_CHARS */
+  maxQueryChars: number;
+  /** env PORT */
+  port: number;
+  /** Interface the server binds. env HOST */
+  host: string;
+}
+
+type Parser<T> = (raw: string) => T | undefined;
+
+const asString: Parser<string> = (raw) => (raw.trim() === "" ? undefined : raw.trim());
+const asPath: Parser<string> = (raw) => (raw.trim() === "" ? undefined : path.resolve(raw.trim()));
+const asBoolean: Parser<boolean> = (raw) => {
+  const v = raw.trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  return undefined;
+};
+const asInteger = (min: number, max: number): Parser<number> => (raw) => {
+  if (!/^\s*\d+\s*$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return n >= min && n <= max ? n : undefined;
+};
+
+interface Setting<T> {
+  env: string;
+  parse: Parser<T>;
+  expected: string;
+  fallback: T;
+}
+
+const SETTINGS: { [K in keyof RagConfig]: Setting<RagConfig[K]> } = {
+  corpusDir: { env: "CORPUS_DIR", parse: asPath, expected: "a directory path", fallback: path.join(projectRoot, "corpus") },
+  indexDir: { env: "INDEX_DIR", parse: asPath, expected: "a directory path", fallback: path.join(projectRoot, "index") },
+  modelsDir: { env: "MODELS_DIR", parse: asPath, expected: "a directory path", fallback: path.join(projectRoot, "models") },
+  modelId: { env: "MODEL_ID", parse: asString, expected: "a model id such as Xenova/all-MiniLM-L6-v2", fallback: "Xenova/all-MiniLM-L6-v2" },
+  quantized: { env: "MODEL_QUANTIZED", parse: asBoolean, expected: "true or false", fallback: true },
+  chunkMaxChars: { env: "CHUNK_MAX_CHARS", parse: asInteger(100, 4000), expected: "an integer from 100 to 4000", fallback: 600 },
+  chunkOverlapChars: { env: "CHUNK_OVERLAP_CHARS", parse: asInteger(0, 2000), expected: "an integer from 0 to 2000", fallback: 200 },
+  defaultK: { env: "DEFAULT_K", parse: asInteger(1, 50), expected: "an integer from 1 to 50", fallback: 5 },
+  maxK: { env: "MAX_K", parse: asInteger(1, 200), expected: "an integer from 1 to 200", fallback: 50 },
+  maxQueryChars: { env: "MAX_QUERY_CHARS", parse: asInteger(1, 100_000), expected: "an integer from 1 to 100000", fallback: 2000 },
+  port: { env: "PORT", parse: asInteger(0, 65535), expected: "an integer from 0 to 65535", fallback: 3000 },
+  host: { env: "HOST", parse: asString, expected: "a host name or address", fallback: "127.0.0.1" },
+};
+
+/** Resolves every setting once: explicit option > environment variable > default. */
+export function resolveConfig(
+  options: Partial<RagConfig> = {},
+  env: Record<string, string | undefined> = process.env,
+): RagConfig {
+  const resolved: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(SETTINGS) as [keyof RagConfig, Setting<unknown>][]) {
+    const explicit = options[key];
+    if (explicit !== undefined) {
+      resolved[key] = explicit;
+      continue;
+    }
+    const raw = env[setting.env];
+    if (raw === undefined || raw === "") {
+      resolved[key] = setting.fallback;
+      continue;
+    }
+    const parsed = setting.parse(raw);
+    if (parsed === undefined) {
+      throw new RagError(
+        "config_invalid",
+        `Setting ${key} from environment variable ${setting.env}=${JSON.stringify(raw)} is not ${setting.expected}.`,
+      );
+    }
+    resolved[key] = parsed;
+  }
+  const config = resolved as unknown as RagConfig;
+  if (config.chunkOverlapChars >= config.chunkMaxChars) {
+    throw new RagError(
+      "config_invalid",
+      `chunkOverlapChars (${config.chunkOverlapChars}, env CHUNK_OVERLAP_CHARS) must be smaller than chunkMaxChars (${config.chunkMaxChars}, env CHUNK_MAX_CHARS).`,
+    );
+  }
+  if (config.defaultK > config.maxK) {
+    throw new RagError("config_invalid", `defaultK (${config.defaultK}, env DEFAULT_K) must not exceed maxK (${config.maxK}, env MAX_K).`);
+  }
+  return config;
+}

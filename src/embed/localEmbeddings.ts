@@ -1,0 +1,83 @@
+import { access, readFile } from "node:fs/promises";
+import path from "node:path";
+import { Embeddings } from "@langchain/core/embeddings";
+import { env, pipeline, type FeatureExtractionPipeline } from "@xenova/transformers";
+import { RagError } from "../errors.js";
+import type { Embedder } from "./embedder.js";
+
+export interface LocalModelOptions {
+  modelsDir: string;
+  modelId: string;
+  quantized: boolean;
+  /** Texts per forward pass; onnxruntime keeps memory for the largest batch it has seen. */
+  batchSize?: number;
+}
+
+/**
+ * The local transformers.js model (mean pooling, L2-normalised), usable both as
+ * the service's `Embedder` and as a LangChain `Embeddings`.
+ */
+export class LocalEmbeddings extends Embeddings implements Embedder {
+  readonly specificationVersion = "v1" as const;
+  readonly modelId: string;
+  readonly dimensions: number;
+  private readonly extractor: FeatureExtractionPipeline;
+  private readonly batchSize: number;
+
+  private constructor(modelId: string, dimensions: number, extractor: FeatureExtractionPipeline, batchSize: number) {
+    super({});
+    this.modelId = modelId;
+    this.dimensions = dimensions;
+    this.extractor = extractor;
+    this.batchSize = batchSize;
+  }
+
+  /** Loads the model from disk only; a missing file is a `model_not_found` error that says how to fix it. */
+  static async load(options: LocalModelOptions): Promise<LocalEmbeddings> {
+    const modelDir = path.join(options.modelsDir, options.modelId);
+    const weights = path.join("onnx", options.quantized ? "model_quantized.onnx" : "model.onnx");
+    const required = ["config.json", "tokenizer.json", "tokenizer_config.json", weights];
+    for (const file of required) {
+      try {
+        await access(path.join(modelDir, file));
+      } catch {
+        throw new RagError(
+          "model_not_found",
+          `Embedding model ${options.modelId} (${options.quantized ? "quantized" : "fp32"}) is missing ${file} in ${modelDir}; ` +
+            `copy the model there (e.g. from ../shared/models) or set MODELS_DIR to a directory that holds ${options.modelId}/${weights}.`,
+        );
+      }
+    }
+    const modelConfig = JSON.parse(await readFile(path.join(modelDir, "config.json"), "utf8")) as { hidden_size?: number };
+    env.localModelPath = options.modelsDir;
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    const extractor = (await pipeline("feature-extraction", options.modelId, {
+      quantized: options.quantized,
+    })) as FeatureExtractionPipeline;
+    return new LocalEmbeddings(options.modelId, modelConfig.hidden_size ?? 384, extractor, options.batchSize ?? 32);
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    // Batching texts of similar length keeps padding, and so wasted compute, small.
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+    const vectors = new Array<Float32Array>(texts.length);
+    for (let i = 0; i < order.length; i += this.batchSize) {
+      const batch = order.slice(i, i + this.batchSize);
+      const output = await this.extractor(batch.map((j) => texts[j]!), { pooling: "mean", normalize: true });
+      const data = output.data as Float32Array;
+      batch.forEach((j, row) => {
+        vectors[j] = data.slice(row * this.dimensions, (row + 1) * this.dimensions);
+      });
+    }
+    return vectors;
+  }
+
+  async embedDocuments(documents: string[]): Promise<number[][]> {
+    return (await this.embed(documents)).map((v) => Array.from(v));
+  }
+
+  async embedQuery(document: string): Promise<number[]> {
+    return Array.from((await this.embed([document]))[0]!);
+  }
+}

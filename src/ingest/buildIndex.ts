@@ -1,0 +1,95 @@
+import type { Embedder } from "../embed/embedder.js";
+import { readCurrentBuild } from "../store/buildFiles.js";
+import { DEFAULT_HNSW, HnswStore, type HnswParameters } from "../store/hnswStore.js";
+import { fingerprintOf, INDEX_FORMAT_VERSION, type IndexManifest, type IndexSettings } from "../store/indexManifest.js";
+import { saveIndex } from "../store/saveIndex.js";
+import type { Span } from "../types.js";
+import { chunkSentences, type ChunkingOptions } from "./chunk.js";
+import type { Corpus } from "./loadCorpus.js";
+import { splitSentences } from "./sentences.js";
+
+export const CHUNKING_STRATEGY = "sentences-v1";
+
+export interface IngestProgress {
+  phase: "embed";
+  done: number;
+  total: number;
+}
+
+export interface EnsureIndexOptions {
+  indexDir: string;
+  corpus: Corpus;
+  model: { id: string; quantized: boolean };
+  chunking: ChunkingOptions;
+  hnsw?: HnswParameters;
+  /** Called only when a build is needed, so an up-to-date index never loads the model. */
+  getEmbedder: () => Promise<Embedder>;
+  /** Rebuild even when the live build matches. */
+  force?: boolean;
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+export interface EnsureIndexResult {
+  status: "unchanged" | "built";
+  dir: string;
+  manifest: IndexManifest;
+  /** Why a build was made, for the log. */
+  reason?: string;
+}
+
+const PROGRESS_BATCH = 64;
+
+/** Builds the index unless the live build already matches corpus, model and chunking. */
+export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIndexResult> {
+  const settings: IndexSettings = {
+    model: options.model,
+    chunking: { strategy: CHUNKING_STRATEGY, ...options.chunking },
+    hnsw: options.hnsw ?? DEFAULT_HNSW,
+    corpusHash: options.corpus.hash,
+  };
+  const fingerprint = fingerprintOf(settings);
+  const current = await readCurrentBuild(options.indexDir);
+  if (!options.force && current && current.manifest.fingerprint === fingerprint && current.manifest.formatVersion === INDEX_FORMAT_VERSION) {
+    return { status: "unchanged", dir: current.dir, manifest: current.manifest };
+  }
+  const reason = options.force ? "rebuild requested" : current ? describeChange(current.manifest, settings) : "no index yet";
+
+  const sentences: Span[] = [];
+  const chunks: Span[] = [];
+  for (const doc of options.corpus.documents) {
+    const docSentences = splitSentences(doc.docId, doc.text);
+    sentences.push(...docSentences);
+    chunks.push(...chunkSentences(doc.text, docSentences, options.chunking));
+  }
+
+  const embedder = await options.getEmbedder();
+  const texts = [...chunks, ...sentences].map((s) => s.text);
+  const vectors: Float32Array[] = [];
+  options.onProgress?.({ phase: "embed", done: 0, total: texts.length });
+  for (let i = 0; i < texts.length; i += PROGRESS_BATCH) {
+    vectors.push(...(await embedder.embed(texts.slice(i, i + PROGRESS_BATCH))));
+    options.onProgress?.({ phase: "embed", done: vectors.length, total: texts.length });
+  }
+
+  const sentenceVectors = new Float32Array(sentences.length * embedder.dimensions);
+  vectors.slice(chunks.length).forEach((v, i) => sentenceVectors.set(v, i * embedder.dimensions));
+  const manifest: IndexManifest = {
+    formatVersion: INDEX_FORMAT_VERSION,
+    fingerprint,
+    createdAt: new Date().toISOString(),
+    ...settings,
+    dimensions: embedder.dimensions,
+    counts: { documents: options.corpus.documents.length, chunks: chunks.length, sentences: sentences.length },
+  };
+  const chunkStore = HnswStore.build(vectors.slice(0, chunks.length), embedder.dimensions, settings.hnsw);
+  const dir = await saveIndex(options.indexDir, { manifest, chunkStore, chunks, sentences, sentenceVectors });
+  return { status: "built", dir, manifest, reason };
+}
+
+function describeChange(old: IndexManifest, next: IndexSettings): string {
+  if (old.formatVersion !== INDEX_FORMAT_VERSION) return `index format ${old.formatVersion} → ${INDEX_FORMAT_VERSION}`;
+  if (old.corpusHash !== next.corpusHash) return "corpus changed";
+  if (old.model?.id !== next.model.id || old.model?.quantized !== next.model.quantized) return "model changed";
+  if (JSON.stringify(old.chunking) !== JSON.stringify(next.chunking)) return "chunking changed";
+  return "index settings changed";
+}

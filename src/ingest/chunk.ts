@@ -1,0 +1,52 @@
+import type { Span } from "../types.js";
+
+export interface ChunkingOptions {
+  /** Longest chunk in characters; only a single over-long sentence is cut inside. */
+  maxChars: number;
+  /** Most characters a chunk shares with the one before it, in whole sentences. */
+  overlapChars: number;
+}
+
+/**
+ * Packs consecutive sentences into chunks of at most `maxChars`, repeating the
+ * trailing sentences of each chunk (up to `overlapChars`) at the head of the
+ * next so an answer that straddles a boundary is whole in one of them.
+ * Offsets are exact: `text.slice(chunk.start, chunk.end) === chunk.text`.
+ */
+export function chunkSentences(text: string, sentences: Span[], options: ChunkingOptions): Span[] {
+  const { maxChars, overlapChars } = options;
+  const units = sentences.flatMap((s) => (s.end - s.start > maxChars ? splitLongSpan(text, s, maxChars) : [s]));
+  const chunks: Span[] = [];
+  let first = 0;
+  while (first < units.length) {
+    let last = first;
+    while (last + 1 < units.length && units[last + 1]!.end - units[first]!.start <= maxChars) last++;
+    const start = units[first]!.start;
+    const end = units[last]!.end;
+    chunks.push({ docId: units[first]!.docId, start, end, text: text.slice(start, end) });
+    if (last === units.length - 1) break;
+    let next = last + 1;
+    while (next - 1 > first && units[last]!.end - units[next - 1]!.start <= overlapChars) next--;
+    first = next;
+  }
+  return chunks;
+}
+
+/** Cuts one over-long span at whitespace into pieces of at most `maxChars`. */
+function splitLongSpan(text: string, span: Span, maxChars: number): Span[] {
+  const pieces: Span[] = [];
+  let start = span.start;
+  while (start < span.end) {
+    let end = Math.min(start + maxChars, span.end);
+    if (end < span.end) {
+      const cut = text.lastIndexOf(" ", end);
+      if (cut > start) end = cut;
+    }
+    let trimmedEnd = end;
+    while (trimmedEnd > start && /\s/.test(text[trimmedEnd - 1]!)) trimmedEnd--;
+    pieces.push({ docId: span.docId, start, end: trimmedEnd, text: text.slice(start, trimmedEnd) });
+    start = end;
+    while (start < span.end && /\s/.test(text[start]!)) start++;
+  }
+  return pieces;
+}

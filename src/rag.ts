@@ -1,0 +1,124 @@
+import { resolveConfig, type RagConfig } from "./config.js";
+import { RagError } from "./errors.js";
+import type { Embedder } from "./embed/embedder.js";
+import { LocalEmbeddings } from "./embed/localEmbeddings.js";
+import { ensureIndex, type EnsureIndexResult, type IngestProgress } from "./ingest/buildIndex.js";
+import { loadCorpus, type Corpus } from "./ingest/loadCorpus.js";
+import { loadIndex } from "./store/loadIndex.js";
+import type { LoadedIndex } from "./store/indexParts.js";
+import { retrievePassages } from "./retrieval/passages.js";
+import { createSentenceLookup, type SentenceLookup } from "./answer/sentenceLookup.js";
+import { DEFAULT_ANSWER_OPTIONS, extractAnswer, type AnswerOptions } from "./answer/extractAnswer.js";
+import { parseAskRequest, parseSearchRequest } from "./request.js";
+import type { AskResponse, CorpusDocument, DocumentMetadata, SearchResponse } from "./types.js";
+
+export interface RagOptions extends Partial<RagConfig> {
+  /** Use this embedder instead of loading the local model (tests, other runtimes). */
+  embedder?: Embedder;
+  answer?: Partial<AnswerOptions>;
+}
+
+export interface LoadHooks {
+  onIndex?: (result: EnsureIndexResult) => void;
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+/** The service core, shared by every transport (HTTP, CLI, MCP). Inputs are validated here. */
+export interface Rag {
+  readonly config: RagConfig;
+  isReady(): boolean;
+  /** Loads corpus, model and index, building the index first when it is missing or stale. */
+  load(hooks?: LoadHooks): Promise<EnsureIndexResult>;
+  search(body: unknown): Promise<SearchResponse>;
+  ask(body: unknown): Promise<AskResponse>;
+  listDocuments(): DocumentMetadata[];
+  getDocument(docId: string): CorpusDocument;
+}
+
+interface Loaded {
+  corpus: Corpus;
+  embedder: Embedder;
+  index: LoadedIndex;
+  lookup: SentenceLookup;
+  titles: Map<string, string>;
+  documents: Map<string, CorpusDocument>;
+}
+
+export function createRag(options: RagOptions = {}): Rag {
+  const { embedder: givenEmbedder, answer, ...settings } = options;
+  const config = resolveConfig(settings);
+  const answerOptions: AnswerOptions = { ...DEFAULT_ANSWER_OPTIONS, ...answer };
+  let loaded: Loaded | undefined;
+  let loading: Promise<EnsureIndexResult> | undefined;
+
+  const requireLoaded = (): Loaded => {
+    if (!loaded) throw new RagError("not_ready", "The service is still loading its index and model; retry shortly.");
+    return loaded;
+  };
+
+  async function load(hooks: LoadHooks = {}): Promise<EnsureIndexResult> {
+    const corpus = await loadCorpus(config.corpusDir);
+    let embedderPromise: Promise<Embedder> | undefined;
+    const getEmbedder = () =>
+      (embedderPromise ??= givenEmbedder
+        ? Promise.resolve(givenEmbedder)
+        : LocalEmbeddings.load({ modelsDir: config.modelsDir, modelId: config.modelId, quantized: config.quantized }));
+    // The model loads while the index is checked, so a fresh index costs no extra wait.
+    const embedderReady = getEmbedder();
+    const built = await ensureIndex({
+      indexDir: config.indexDir,
+      corpus,
+      model: { id: config.modelId, quantized: config.quantized },
+      chunking: { maxChars: config.chunkMaxChars, overlapChars: config.chunkOverlapChars },
+      getEmbedder,
+      onProgress: hooks.onProgress,
+    });
+    hooks.onIndex?.(built);
+    const [embedder, index] = await Promise.all([embedderReady, loadIndex(built.dir, built.manifest, corpus.documents)]);
+    if (embedder.dimensions !== index.manifest.dimensions) {
+      throw new RagError("index_incompatible", `Index has ${index.manifest.dimensions}-dimensional vectors but model ${embedder.modelId} makes ${embedder.dimensions}.`);
+    }
+    loaded = {
+      corpus,
+      embedder,
+      index,
+      lookup: createSentenceLookup(index),
+      titles: new Map(corpus.documents.map((d) => [d.docId, d.title])),
+      documents: new Map(corpus.documents.map((d) => [d.docId, d])),
+    };
+    return built;
+  }
+
+  return {
+    config,
+    isReady: () => loaded !== undefined,
+    load(hooks) {
+      return (loading ??= load(hooks).catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      }));
+    },
+    async search(body) {
+      const { query, k } = parseSearchRequest(body, config);
+      const state = requireLoaded();
+      const [vector] = await state.embedder.embed([query]);
+      const passages = await retrievePassages(state.index, state.titles, vector!, k);
+      return { query, results: passages.map((p, i) => ({ rank: i + 1, ...p, score: Math.round(p.score * 10_000) / 10_000 })) };
+    },
+    async ask(body) {
+      const { question, k } = parseAskRequest(body, config);
+      const state = requireLoaded();
+      const [vector] = await state.embedder.embed([question]);
+      const passages = await retrievePassages(state.index, state.titles, vector!, k);
+      return extractAnswer(question, vector!, passages, state.index, state.lookup, answerOptions);
+    },
+    listDocuments() {
+      return requireLoaded().corpus.documents.map(({ text: _text, ...metadata }) => metadata);
+    },
+    getDocument(docId) {
+      const doc = requireLoaded().documents.get(docId);
+      if (!doc) throw new RagError("not_found", `No document has the id ${JSON.stringify(docId)}; GET /v1/documents lists them.`);
+      return doc;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import { RagError, toErrorBody } from "../errors.js";
+import type { Rag } from "../rag.js";
+
+const MAX_BODY = "32kb";
+
+/** The HTTP adapter: routes map one-to-one onto the core; status codes come from the error table. */
+export function createApp(rag: Rag, log: (message: string) => void = console.error): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("json spaces", 0);
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", (_req, res) => {
+    const ready = rag.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "loading" });
+  });
+
+  const json = express.json({ limit: MAX_BODY, strict: false });
+  app.post("/v1/search", requireJson, json, async (req, res) => {
+    res.json(await rag.search(req.body));
+  });
+  app.post("/v1/ask", requireJson, json, async (req, res) => {
+    res.json(await rag.ask(req.body));
+  });
+  app.get("/v1/documents", (_req, res) => {
+    res.json({ documents: rag.listDocuments() });
+  });
+  app.get("/v1/documents/:docId", (req, res) => {
+    res.json(rag.getDocument(req.params.docId));
+  });
+
+  const allowed: Record<string, string> = {
+    "/v1/search": "POST",
+    "/v1/ask": "POST",
+    "/v1/documents": "GET",
+    "/healthz": "GET",
+    "/readyz": "GET",
+  };
+  app.use((req, res, next) => {
+    const allow = allowed[req.path] ?? (req.path.startsWith("/v1/documents/") ? "GET" : undefined);
+    if (allow) {
+      res.setHeader("Allow", allow);
+      return next(new RagError("method_not_allowed", `${req.method} is not allowed on ${req.path}; use ${allow}.`));
+    }
+    next(new RagError("not_found", `No route ${req.method} ${req.path}. See GET /v1/documents, POST /v1/search, POST /v1/ask.`));
+  });
+  app.use(errorHandler(log));
+  return app;
+}
+
+const requireJson: RequestHandler = (req, _res, next) => {
+  if (!req.is("application/json")) {
+    return next(new RagError("unsupported_media_type", "Send the request body as JSON with content-type: application/json."));
+  }
+  next();
+};
+
+function errorHandler(log: (message: string) => void): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    const parserError = fromBodyParser(error);
+    const { status, body } = toErrorBody(parserError ?? error);
+    if (status >= 500 && !(error instanceof RagError)) log(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+    res.status(status).json(body);
+  };
+}
+
+/** body-parser reports bad bodies with a `type`; they become the contract's 4xx errors. */
+function fromBodyParser(error: unknown): RagError | undefined {
+  const type = (error as { type?: string } | null)?.type;
+  if (type === "entity.parse.failed") return new RagError("invalid_json", "The request body is not valid JSON.");
+  if (type === "entity.too.large") return new RagError("payload_too_large", `The request body is larger than ${MAX_BODY}.`);
+  if (type === "encoding.unsupported" || type === "charset.unsupported") {
+    return new RagError("unsupported_media_type", "The request body must be UTF-8 encoded JSON.");
+  }
+  if (type === "request.aborted" || type === "request.size.invalid" || type === "stream.encoding.set") {
+    return new RagError("invalid_request", "The request body could not be read.");
+  }
+  return undefined;
+}

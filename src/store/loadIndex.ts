@@ -1,0 +1,31 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { RagError } from "../errors.js";
+import type { CorpusDocument, Span } from "../types.js";
+import { assertCompatible, BUILD_FILES } from "./buildFiles.js";
+import { HnswStore } from "./hnswStore.js";
+import type { IndexManifest } from "./indexManifest.js";
+import type { LoadedIndex, SpanRef } from "./indexParts.js";
+
+/** Reads a build into memory, restoring span texts from the corpus it was built from. */
+export async function loadIndex(dir: string, manifest: IndexManifest, documents: CorpusDocument[]): Promise<LoadedIndex> {
+  assertCompatible(manifest, dir);
+  const texts = new Map(documents.map((d) => [d.docId, d.text]));
+  const attachText = (ref: SpanRef): Span => {
+    const text = texts.get(ref.docId);
+    if (text === undefined || ref.start < 0 || ref.end > text.length || ref.start >= ref.end) {
+      throw new RagError("index_incompatible", `Index ${dir} does not match the corpus (span ${JSON.stringify(ref)}). Run npm run ingest to rebuild it.`);
+    }
+    return { ...ref, text: text.slice(ref.start, ref.end) };
+  };
+  const readJson = async (file: string) => JSON.parse(await readFile(path.join(dir, file), "utf8")) as SpanRef[];
+  const chunks = (await readJson(BUILD_FILES.chunks)).map(attachText);
+  const sentences = (await readJson(BUILD_FILES.sentences)).map(attachText);
+  const bytes = await readFile(path.join(dir, BUILD_FILES.sentenceVectors));
+  const sentenceVectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const chunkStore = HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw);
+  if (chunkStore.size !== chunks.length || sentenceVectors.length !== sentences.length * manifest.dimensions) {
+    throw new RagError("index_incompatible", `Index ${dir} is incomplete (vector counts do not match its spans). Run npm run ingest to rebuild it.`);
+  }
+  return { manifest, chunks, sentences, sentenceVectors, chunkStore };
+}

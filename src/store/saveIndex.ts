@@ -1,0 +1,28 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Span } from "../types.js";
+import { BUILD_FILES, publishBuild } from "./buildFiles.js";
+import type { HnswStore } from "./hnswStore.js";
+import type { IndexManifest } from "./indexManifest.js";
+import type { SpanRef } from "./indexParts.js";
+
+export interface IndexParts {
+  manifest: IndexManifest;
+  chunkStore: HnswStore;
+  chunks: Span[];
+  sentences: Span[];
+  sentenceVectors: Float32Array;
+}
+
+const toRef = ({ docId, start, end }: Span): SpanRef => ({ docId, start, end });
+
+/** Writes a build and makes it the live one (see `publishBuild`); returns its directory. */
+export async function saveIndex(indexDir: string, parts: IndexParts): Promise<string> {
+  return publishBuild(indexDir, parts.manifest, async (dir) => {
+    parts.chunkStore.save(path.join(dir, BUILD_FILES.chunkVectors));
+    await writeFile(path.join(dir, BUILD_FILES.chunks), JSON.stringify(parts.chunks.map(toRef)));
+    await writeFile(path.join(dir, BUILD_FILES.sentences), JSON.stringify(parts.sentences.map(toRef)));
+    const v = parts.sentenceVectors;
+    await writeFile(path.join(dir, BUILD_FILES.sentenceVectors), new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  });
+}
