@@ -10,7 +10,7 @@ const STOPWORDS = new Set(
 
 /** Lowercased word and number tokens, e.g. "$30", "71.7", "sakhalin-2". */
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:[.,'’\-][\p{L}\p{N}]+)*/gu) ?? [];
+  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:[.,'’-][\p{L}\p{N}]+)*/gu) ?? [];
 }
 
 /** Crude English stemmer: enough to match "sanctions"/"sanction", "provided"/"provide". */

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile, open } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, open } from "node:fs/promises";
 import path from "node:path";
 import { RagError } from "../errors.js";
 import { INDEX_FORMAT_VERSION, type IndexManifest } from "./indexManifest.js";

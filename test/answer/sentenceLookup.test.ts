@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { createSentenceLookup } from "../../src/answer/sentenceLookup.js";
+import { contentTerms } from "../../src/retrieval/terms.js";
+import type { LoadedIndex } from "../../src/store/indexParts.js";
+import type { VectorStore } from "../../src/store/vectorStore.js";
+import type { Span } from "../../src/types.js";
+
+const DOC_A = "Japan imposed sanctions on Russia. Russia protested. Japan froze Russian assets. Japan sent aid to Ukraine.";
+const DOC_B = "Sanctions were widened. Exports were banned.";
+
+function span(docId: string, text: string, sentence: string): Span {
+  const start = text.indexOf(sentence);
+  if (start < 0) throw new Error(`no "${sentence}" in ${docId}`);
+  return { docId, start, end: start + sentence.length, text: sentence };
+}
+
+// Deliberately not in document order, and interleaving the two documents.
+const sentences: Span[] = [
+  span("a", DOC_A, "Japan froze Russian assets."), // 0
+  span("b", DOC_B, "Exports were banned."), // 1
+  span("a", DOC_A, "Japan imposed sanctions on Russia."), // 2
+  span("b", DOC_B, "Sanctions were widened."), // 3
+  span("a", DOC_A, "Japan sent aid to Ukraine."), // 4
+  span("a", DOC_A, "Russia protested."), // 5
+];
+
+const chunkStore: VectorStore = { dimensions: 2, size: 0, search: async () => [] };
+
+const index = {
+  manifest: {} as LoadedIndex["manifest"],
+  chunks: [],
+  sentences,
+  sentenceVectors: new Float32Array(sentences.length * 2),
+  chunkStore,
+} satisfies LoadedIndex;
+
+const lookup = createSentenceLookup(index);
+const a = (start: number, end: number): Span => ({ docId: "a", start, end, text: DOC_A.slice(start, end) });
+
+describe("createSentenceLookup().within", () => {
+  it("returns the sentences overlapping a span, in document order", () => {
+    expect(lookup.within(a(0, DOC_A.length))).toEqual([2, 5, 0, 4]);
+    expect(lookup.within({ docId: "b", start: 0, end: DOC_B.length, text: DOC_B })).toEqual([3, 1]);
+  });
+
+  it("includes sentences that overlap the span only partly", () => {
+    const s5 = sentences[5]!;
+    const s0 = sentences[0]!;
+    expect(lookup.within(a(s5.start + 3, s0.start + 3))).toEqual([5, 0]);
+  });
+
+  it("excludes sentences that merely touch the span's ends", () => {
+    const s5 = sentences[5]!;
+    expect(lookup.within(a(s5.start, s5.end))).toEqual([5]);
+    // The span of the gap between two sentences overlaps neither.
+    expect(lookup.within(a(s5.end, s5.end + 1))).toEqual([]);
+    expect(lookup.within(a(sentences[2]!.end, s5.start))).toEqual([]);
+  });
+
+  it("matches a brute-force overlap check for every span of the document", () => {
+    const docA = sentences.map((s, id) => ({ s, id })).filter(({ s }) => s.docId === "a").sort((x, y) => x.s.start - y.s.start);
+    for (let start = 0; start < DOC_A.length; start += 3) {
+      for (let end = start + 1; end <= DOC_A.length; end += 5) {
+        const expected = docA.filter(({ s }) => s.start < end && s.end > start).map(({ id }) => id);
+        expect(lookup.within(a(start, end)), `[${start}, ${end})`).toEqual(expected);
+      }
+    }
+  });
+
+  it("returns nothing for a document it does not hold", () => {
+    expect(lookup.within({ docId: "zzz", start: 0, end: 10, text: "" })).toEqual([]);
+  });
+});
+
+describe("createSentenceLookup terms and idf", () => {
+  it("gives each sentence its content terms", () => {
+    expect([...lookup.terms(0)]).toEqual(contentTerms("Japan froze Russian assets."));
+    expect(lookup.terms(3).has("sanction")).toBe(true);
+  });
+
+  it("weighs rarer terms higher and unseen terms highest", () => {
+    // idf takes stemmed terms, as contentTerms produces them.
+    const idfOf = (word: string) => lookup.idf(contentTerms(word)[0]!);
+    const japan = idfOf("Japan"); // in 3 of 6 sentences
+    const sanction = idfOf("sanctions"); // 2 of 6
+    const froze = idfOf("froze"); // 1 of 6
+    const unseen = idfOf("yen"); // 0 of 6
+    expect(japan).toBeLessThan(sanction);
+    expect(sanction).toBeLessThan(froze);
+    expect(froze).toBeLessThan(unseen);
+    expect(japan).toBeGreaterThan(0);
+  });
+});

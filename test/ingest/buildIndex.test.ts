@@ -1,0 +1,129 @@
+import { mkdtemp, readdir, rm, writeFile, mkdir } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ensureIndex, type EnsureIndexOptions } from "../../src/ingest/buildIndex.js";
+import { loadCorpus } from "../../src/ingest/loadCorpus.js";
+import { loadIndex } from "../../src/store/loadIndex.js";
+import { fakeEmbedder } from "../helpers/fakeEmbedder.js";
+
+let root: string;
+let corpusDir: string;
+let indexDir: string;
+
+async function writeCorpus(secondText: string) {
+  await mkdir(corpusDir, { recursive: true });
+  await writeFile(path.join(corpusDir, "a.txt"), "Japan froze Russian assets. The amount is about $30 billion.\nA second paragraph follows here.");
+  await writeFile(path.join(corpusDir, "b.txt"), secondText);
+  await writeFile(
+    path.join(corpusDir, "manifest.json"),
+    JSON.stringify({
+      formatVersion: 1,
+      documents: [
+        { docId: "doc-a", file: "a.txt", title: "A", author: null, publisher: null, date: null },
+        { docId: "doc-b", file: "b.txt", title: "B", author: "Someone", publisher: null, date: "2025" },
+      ],
+    }),
+  );
+}
+
+async function run(overrides: Partial<EnsureIndexOptions> = {}) {
+  const embedder = fakeEmbedder(overrides.model?.id);
+  let loaded = 0;
+  const result = await ensureIndex({
+    indexDir,
+    corpus: await loadCorpus(corpusDir),
+    model: { id: "fake/hash-embedder", quantized: true },
+    chunking: { maxChars: 200, overlapChars: 50 },
+    getEmbedder: async () => {
+      loaded++;
+      return embedder;
+    },
+    ...overrides,
+  });
+  return { result, loaded };
+}
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), "rag-ingest-"));
+  corpusDir = path.join(root, "corpus");
+  indexDir = path.join(root, "index");
+  await writeCorpus("Kishida spoke on February 14. Sanctions would be agreed with Western partners.");
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("ensureIndex: the manifest decides when to rebuild", () => {
+  it("builds when there is no index, then is a no-op that never loads the model", async () => {
+    const first = await run();
+    expect(first.result.status).toBe("built");
+    expect(first.result.reason).toBe("no index yet");
+    expect(first.loaded).toBe(1);
+    const second = await run();
+    expect(second.result.status).toBe("unchanged");
+    expect(second.loaded).toBe(0);
+    expect(second.result.dir).toBe(first.result.dir);
+  });
+
+  it("rebuilds when the corpus text changes", async () => {
+    await run();
+    await writeCorpus("Kishida spoke on February 15. Sanctions would be agreed with Western partners.");
+    const again = await run();
+    expect(again.result.status).toBe("built");
+    expect(again.result.reason).toBe("corpus changed");
+  });
+
+  it("rebuilds when the model id or precision changes", async () => {
+    await run();
+    const otherModel = await run({ model: { id: "fake/other-model", quantized: true } });
+    expect(otherModel.result.status).toBe("built");
+    expect(otherModel.result.reason).toBe("model changed");
+    const fp32 = await run({ model: { id: "fake/other-model", quantized: false } });
+    expect(fp32.result.reason).toBe("model changed");
+  });
+
+  it("rebuilds when chunking changes, and keeps one build on disk", async () => {
+    await run();
+    const rechunked = await run({ chunking: { maxChars: 120, overlapChars: 0 } });
+    expect(rechunked.result.reason).toBe("chunking changed");
+    const builds = (await readdir(indexDir)).filter((e) => e.startsWith("build-"));
+    expect(builds).toEqual([path.basename(rechunked.result.dir)]);
+  });
+
+  it("records what the build was made from, and the build loads with exact spans", async () => {
+    const { result } = await run();
+    const corpus = await loadCorpus(corpusDir);
+    expect(result.manifest).toMatchObject({
+      formatVersion: 1,
+      model: { id: "fake/hash-embedder", quantized: true },
+      dimensions: 16,
+      chunking: { strategy: "sentences-v1", maxChars: 200, overlapChars: 50 },
+      corpusHash: corpus.hash,
+      counts: { documents: 2 },
+    });
+    const index = await loadIndex(result.dir, result.manifest, corpus.documents);
+    expect(index.chunks.length).toBe(result.manifest.counts.chunks);
+    expect(index.chunkStore.size).toBe(index.chunks.length);
+    const texts = new Map(corpus.documents.map((d) => [d.docId, d.text]));
+    for (const span of [...index.chunks, ...index.sentences]) expect(texts.get(span.docId)!.slice(span.start, span.end)).toBe(span.text);
+    const [query] = await fakeEmbedder().embed([index.chunks[0]!.text]);
+    const [best] = await index.chunkStore.search(query!, 1);
+    expect(best).toMatchObject({ id: 0 });
+    expect(best!.score).toBeCloseTo(1, 5);
+  });
+
+  it("leaves the previous build live when a rebuild fails midway", async () => {
+    const first = await run();
+    await writeCorpus("A changed document that will never finish embedding.");
+    await expect(
+      run({
+        getEmbedder: async () => ({ ...fakeEmbedder(), embed: async () => Promise.reject(new Error("killed mid-embedding")) }),
+      }),
+    ).rejects.toThrow("killed mid-embedding");
+    await writeCorpus("Kishida spoke on February 14. Sanctions would be agreed with Western partners.");
+    const after = await run();
+    expect(after.result.status).toBe("unchanged");
+    expect(after.result.dir).toBe(first.result.dir);
+  });
+});

@@ -1,0 +1,176 @@
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { chunkSentences, type ChunkingOptions } from "../../src/ingest/chunk.js";
+import { loadCorpus } from "../../src/ingest/loadCorpus.js";
+import { splitSentences } from "../../src/ingest/sentences.js";
+import type { CorpusDocument, Span } from "../../src/types.js";
+
+const corpusDir = fileURLToPath(new URL("../../corpus", import.meta.url));
+
+const SETTINGS: ChunkingOptions[] = [
+  { maxChars: 600, overlapChars: 200 },
+  { maxChars: 300, overlapChars: 0 },
+  { maxChars: 1000, overlapChars: 400 },
+  { maxChars: 120, overlapChars: 60 },
+];
+
+const isSpace = (ch: string | undefined) => ch !== undefined && /\s/.test(ch);
+
+let documents: CorpusDocument[] = [];
+
+beforeAll(async () => {
+  documents = (await loadCorpus(corpusDir)).documents;
+  expect(documents.length).toBeGreaterThan(0);
+});
+
+describe("splitSentences over the corpus", () => {
+  it("gives exact offsets, trimmed ends, sorted and non-overlapping spans", () => {
+    for (const doc of documents) {
+      const sentences = splitSentences(doc.docId, doc.text);
+      expect(sentences.length, doc.docId).toBeGreaterThan(0);
+      let previous: Span | undefined;
+      for (const s of sentences) {
+        expect(s.docId).toBe(doc.docId);
+        expect(doc.text.slice(s.start, s.end)).toBe(s.text);
+        expect(s.end).toBeGreaterThan(s.start);
+        expect(isSpace(s.text[0]), `${doc.docId}@${s.start} starts with whitespace`).toBe(false);
+        expect(isSpace(s.text[s.text.length - 1]), `${doc.docId}@${s.start} ends with whitespace`).toBe(false);
+        if (previous) expect(s.start, `${doc.docId}@${s.start} overlaps the sentence before`).toBeGreaterThanOrEqual(previous.end);
+        previous = s;
+      }
+    }
+  });
+
+  it("leaves only whitespace outside sentences", () => {
+    for (const doc of documents) {
+      const sentences = splitSentences(doc.docId, doc.text);
+      let cursor = 0;
+      for (const s of [...sentences, { start: doc.text.length, end: doc.text.length }]) {
+        expect(doc.text.slice(cursor, s.start).trim(), `${doc.docId} gap before ${s.start}`).toBe("");
+        cursor = s.end;
+      }
+    }
+  });
+
+  it("does not end a sentence at the initial in \"Mikhail Y. Galuzin\"", () => {
+    const doc = documents.find((d) => d.docId === "diplomatic-bluebook-2023-japans-response");
+    expect(doc).toBeDefined();
+    const sentences = splitSentences(doc!.docId, doc!.text);
+    const hits = sentences.filter((s) => s.text.includes("Mikhail Y. Galuzin"));
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.text).toMatch(/^Furthermore, on February 24, .*Mikhail Y\. Galuzin, conveyed strong condemnation/);
+    expect(sentences.some((s) => s.text.endsWith("Mikhail Y."))).toBe(false);
+  });
+
+  it("keeps abbreviations such as \"Dr.\" inside the sentence but still splits at line breaks", () => {
+    const text = "We met Dr. Smith today. He agreed.\nY.\nNext line.";
+    const sentences = splitSentences("d", text);
+    expect(sentences.map((s) => s.text)).toEqual(["We met Dr. Smith today.", "He agreed.", "Y.", "Next line."]);
+    for (const s of sentences) expect(text.slice(s.start, s.end)).toBe(s.text);
+  });
+});
+
+describe.each(SETTINGS)("chunkSentences over the corpus with maxChars $maxChars, overlapChars $overlapChars", (options) => {
+  const chunksOf = (doc: CorpusDocument) => chunkSentences(doc.text, splitSentences(doc.docId, doc.text), options);
+
+  it("gives exact, non-empty, trimmed chunks of at most maxChars", () => {
+    for (const doc of documents) {
+      const chunks = chunksOf(doc);
+      expect(chunks.length, doc.docId).toBeGreaterThan(0);
+      for (const c of chunks) {
+        expect(c.docId).toBe(doc.docId);
+        expect(doc.text.slice(c.start, c.end)).toBe(c.text);
+        expect(c.text.length).toBeGreaterThan(0);
+        expect(c.end - c.start, `${doc.docId}@${c.start}`).toBeLessThanOrEqual(options.maxChars);
+        expect(isSpace(c.text[0]), `${doc.docId}@${c.start} starts with whitespace`).toBe(false);
+        expect(isSpace(c.text[c.text.length - 1]), `${doc.docId}@${c.start} ends with whitespace`).toBe(false);
+      }
+    }
+  });
+
+  it("advances and overlaps neighbours by at most overlapChars", () => {
+    for (const doc of documents) {
+      const chunks = chunksOf(doc);
+      for (let i = 1; i < chunks.length; i++) {
+        const prev = chunks[i - 1]!;
+        const next = chunks[i]!;
+        expect(next.start, `${doc.docId} chunk ${i} does not progress`).toBeGreaterThan(prev.start);
+        expect(Math.max(0, prev.end - next.start), `${doc.docId} chunk ${i} overlap`).toBeLessThanOrEqual(options.overlapChars);
+      }
+    }
+  });
+
+  it("covers every non-whitespace character of the document", () => {
+    for (const doc of documents) {
+      const covered = new Uint8Array(doc.text.length);
+      for (const c of chunksOf(doc)) covered.fill(1, c.start, c.end);
+      for (let i = 0; i < doc.text.length; i++) {
+        if (!covered[i] && !isSpace(doc.text[i])) {
+          expect.fail(`${doc.docId}: character ${i} (${JSON.stringify(doc.text.slice(i, i + 20))}) is in no chunk`);
+        }
+      }
+    }
+  });
+
+  if (options.overlapChars > 0) {
+    it("actually repeats sentences between neighbouring chunks somewhere in the corpus", () => {
+      const overlaps = documents.flatMap((doc) => {
+        const chunks = chunksOf(doc);
+        return chunks.slice(1).map((c, i) => chunks[i]!.end - c.start);
+      });
+      expect(overlaps.some((o) => o > 0)).toBe(true);
+    });
+  }
+});
+
+describe("chunkSentences on a single over-long sentence", () => {
+  const text = "  Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau.  ";
+  const start = text.indexOf("Alpha");
+  const end = text.lastIndexOf(".") + 1;
+  const sentence: Span = { docId: "synthetic", start, end, text: text.slice(start, end) };
+
+  it("cuts it at spaces into exact pieces of at most maxChars", () => {
+    const maxChars = 25;
+    const chunks = chunkSentences(text, [sentence], { maxChars, overlapChars: 0 });
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks[0]!.start).toBe(start);
+    expect(chunks[chunks.length - 1]!.end).toBe(end);
+    for (const c of chunks) {
+      expect(text.slice(c.start, c.end)).toBe(c.text);
+      expect(c.text.length).toBeLessThanOrEqual(maxChars);
+      expect(c.text).toBe(c.text.trim());
+      // Cut at spaces: no word is broken across pieces.
+      expect(text[c.start - 1] === " " || c.start === start).toBe(true);
+      expect(text[c.end] === " " || c.end === end).toBe(true);
+    }
+    // Together the pieces are the sentence, with single spaces between them.
+    expect(chunks.map((c) => c.text).join(" ")).toBe(sentence.text);
+  });
+
+  it("hard-cuts a word longer than maxChars rather than exceeding the limit", () => {
+    const long = "x".repeat(50);
+    const chunks = chunkSentences(long, [{ docId: "d", start: 0, end: 50, text: long }], { maxChars: 20, overlapChars: 0 });
+    expect(chunks.map((c) => [c.start, c.end])).toEqual([
+      [0, 20],
+      [20, 40],
+      [40, 50],
+    ]);
+  });
+
+  // Known defect: when the sentence after a chunk does not fit together with the
+  // overlap sentences, the next chunk is the overlap alone, a sub-span of the chunk
+  // before it (seen in the corpus at 600/200 and 120/60). Remove `.fails` once fixed.
+  it.fails("never emits a chunk lying wholly inside the chunk before it", () => {
+    const t = "Aaaa aaaa aaaa aaaa. Bbbb bbb. " + "C".repeat(44) + ".";
+    const chunks = chunkSentences(t, splitSentences("d", t), { maxChars: 50, overlapChars: 20 });
+    for (let i = 1; i < chunks.length; i++) {
+      expect(chunks[i]!.end, `chunk ${i} adds nothing new`).toBeGreaterThan(chunks[i - 1]!.end);
+    }
+  });
+
+  it("packs short sentences into one chunk when they fit", () => {
+    const t = "One. Two. Three.";
+    const chunks = chunkSentences(t, splitSentences("d", t), { maxChars: 100, overlapChars: 10 });
+    expect(chunks).toEqual([{ docId: "d", start: 0, end: t.length, text: t }]);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { contentTerms, stem, tokenize } from "../../src/retrieval/terms.js";
+
+describe("tokenize", () => {
+  it("lowercases words and keeps numbers whole, with their digits and decimal point", () => {
+    expect(tokenize("Japan pledged $30 billion, or 71.7% of €210 million.")).toEqual([
+      "japan",
+      "pledged",
+      "30",
+      "billion",
+      "or",
+      "71.7",
+      "of",
+      "210",
+      "million",
+    ]);
+  });
+
+  it("keeps thousands separators, hyphenated names and apostrophes inside a token", () => {
+    expect(tokenize("1,000 tonnes from Sakhalin-2 and Japan’s LNG")).toEqual(["1,000", "tonnes", "from", "sakhalin-2", "and", "japan’s", "lng"]);
+  });
+
+  it("does not carry trailing punctuation into a token", () => {
+    expect(tokenize("Ends here. Next, 2023.")).toEqual(["ends", "here", "next", "2023"]);
+    expect(tokenize("  ...  ")).toEqual([]);
+  });
+});
+
+describe("stem", () => {
+  it.each([
+    ["sanctions", "sanction"],
+    ["provided", "provide"],
+    ["countries", "country"],
+    ["imposing", "imposes"],
+    ["Japan’s".toLowerCase(), "japan"],
+  ])("gives %j the same stem as %j", (a, b) => {
+    expect(stem(a)).toBe(stem(b));
+  });
+
+  it("leaves numbers and short tokens alone", () => {
+    expect(stem("71.7")).toBe("71.7");
+    expect(stem("1990s")).toBe("1990s");
+    expect(stem("gas")).toBe("gas");
+    expect(stem("us")).toBe("us");
+  });
+});
+
+describe("contentTerms", () => {
+  it("drops stopwords and returns distinct stems in order of first use", () => {
+    expect(contentTerms("What are the sanctions that Japan imposed on Russia, and which sanction came first?")).toEqual([
+      "sanction",
+      "japan",
+      "impos",
+      "russia",
+      "cam",
+      "first",
+    ]);
+  });
+
+  it("keeps numbers as terms", () => {
+    expect(contentTerms("According to the report, $30 and 71.7 and €210")).toEqual(["report", "30", "71.7", "210"]);
+  });
+
+  it("returns nothing for text made only of stopwords", () => {
+    expect(contentTerms("What is it that they would have been doing?")).toEqual([]);
+  });
+});
