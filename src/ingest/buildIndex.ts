@@ -8,7 +8,8 @@ import { chunkSentences, type ChunkingOptions } from "./chunk.js";
 import type { Corpus } from "./loadCorpus.js";
 import { splitSentences } from "./sentences.js";
 
-export const CHUNKING_STRATEGY = "sentences-v1";
+// Part of the index fingerprint: bump whenever the chunker or sentence splitter changes its output.
+export const CHUNKING_STRATEGY = "sentences-v2";
 
 export interface IngestProgress {
   phase: "embed";

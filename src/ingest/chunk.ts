@@ -25,8 +25,17 @@ export function chunkSentences(text: string, sentences: Span[], options: Chunkin
     const end = units[last]!.end;
     chunks.push({ docId: units[first]!.docId, start, end, text: text.slice(start, end) });
     if (last === units.length - 1) break;
+    // Step back over trailing sentences while they fit the overlap bound and still
+    // leave room for the next new sentence, so every chunk adds something new.
     let next = last + 1;
-    while (next - 1 > first && units[last]!.end - units[next - 1]!.start <= overlapChars) next--;
+    const nextEnd = units[last + 1]!.end;
+    while (
+      next - 1 > first &&
+      units[last]!.end - units[next - 1]!.start <= overlapChars &&
+      nextEnd - units[next - 1]!.start <= maxChars
+    ) {
+      next--;
+    }
     first = next;
   }
   return chunks;

@@ -54,15 +54,14 @@ export async function publishBuild(
   writeParts: (tempDir: string) => Promise<void>,
 ): Promise<string> {
   await mkdir(indexDir, { recursive: true });
-  const name = `${BUILD_PREFIX}${manifest.fingerprint.slice(0, 16)}`;
+  // A fresh name per build: a forced rebuild of the same fingerprint never touches the live directory.
+  const name = `${BUILD_PREFIX}${manifest.fingerprint.slice(0, 16)}-${Date.now().toString(36)}`;
   const tempDir = path.join(indexDir, `${TEMP_PREFIX}${process.pid}-${Date.now()}`);
   await mkdir(tempDir);
   try {
     await writeParts(tempDir);
     await writeDurably(path.join(tempDir, BUILD_FILES.manifest), JSON.stringify(manifest, null, 2) + "\n");
-    const finalDir = path.join(indexDir, name);
-    await rm(finalDir, { recursive: true, force: true });
-    await rename(tempDir, finalDir);
+    await rename(tempDir, path.join(indexDir, name));
     const currentTemp = path.join(indexDir, `${TEMP_PREFIX}${CURRENT}-${process.pid}`);
     await writeDurably(currentTemp, name + "\n");
     await rename(currentTemp, path.join(indexDir, CURRENT));

@@ -98,7 +98,7 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
       formatVersion: 1,
       model: { id: "fake/hash-embedder", quantized: true },
       dimensions: 16,
-      chunking: { strategy: "sentences-v1", maxChars: 200, overlapChars: 50 },
+      chunking: { strategy: "sentences-v2", maxChars: 200, overlapChars: 50 },
       corpusHash: corpus.hash,
       counts: { documents: 2 },
     });

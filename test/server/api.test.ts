@@ -141,7 +141,7 @@ describe("bad input gets a clear 4xx JSON error", () => {
   it("rejects a body that is not JSON with 415", async () => {
     const response = await fetch(service.baseUrl + "/v1/search", { method: "POST", headers: { "content-type": "text/plain" }, body: "Japan" });
     expect(response.status).toBe(415);
-    expect((await response.json()).error.code).toBe("unsupported_media_type");
+    expect(((await response.json()) as any).error.code).toBe("unsupported_media_type");
   });
 
   it("answers unknown routes and documents with 404, wrong methods with 405", async () => {

@@ -7,11 +7,15 @@ import { assertCompatible, BUILD_FILES, publishBuild, readCurrentBuild } from ".
 import { fingerprintOf, INDEX_FORMAT_VERSION, type IndexManifest, type IndexSettings } from "../../src/store/indexManifest.js";
 
 // Lets one test make the rename of a finished build fail, as a crash at that step would.
-const faults = vi.hoisted(() => ({ failRenameTo: null as string | null }));
+const faults = vi.hoisted(() => ({ failRenameInto: null as string | null }));
 vi.mock("node:fs/promises", async (importOriginal) => {
+  const path = await import("node:path");
   const actual = await importOriginal<typeof import("node:fs/promises")>();
   const rename: typeof actual.rename = async (from, to) => {
-    if (faults.failRenameTo !== null && String(to) === faults.failRenameTo) throw new Error("simulated crash during rename");
+    const target = String(to);
+    if (faults.failRenameInto !== null && path.dirname(target) === faults.failRenameInto && path.basename(target).startsWith("build-")) {
+      throw new Error("simulated crash during rename");
+    }
     return actual.rename(from, to);
   };
   return { ...actual, default: { ...actual, rename }, rename };
@@ -20,7 +24,7 @@ vi.mock("node:fs/promises", async (importOriginal) => {
 function manifestFor(corpusHash: string, overrides: Partial<IndexManifest> = {}): IndexManifest {
   const settings: IndexSettings = {
     model: { id: "Xenova/all-MiniLM-L6-v2", quantized: true },
-    chunking: { strategy: "sentences-v1", maxChars: 600, overlapChars: 200 },
+    chunking: { strategy: "sentences-v2", maxChars: 600, overlapChars: 200 },
     hnsw: { m: 16, efConstruction: 200, efSearch: 64 },
     corpusHash,
   };
@@ -46,7 +50,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  faults.failRenameTo = null;
+  faults.failRenameInto = null;
   await rm(indexDir, { recursive: true, force: true });
 });
 
@@ -56,12 +60,13 @@ describe("publishBuild and readCurrentBuild", () => {
     expect(await readCurrentBuild(path.join(indexDir, "does-not-exist"))).toBeNull();
   });
 
-  it("writes build-<fingerprint prefix>/ with the manifest and parts, and points CURRENT at it", async () => {
+  it("writes build-<fingerprint prefix>-<stamp>/ with the manifest and parts, and points CURRENT at it", async () => {
     const manifest = manifestFor("corpus-a");
-    const name = `build-${manifest.fingerprint.slice(0, 16)}`;
     const dir = await publishBuild(indexDir, manifest, writeChunks("[1]"));
+    const name = path.basename(dir);
 
-    expect(dir).toBe(path.join(indexDir, name));
+    expect(path.dirname(dir)).toBe(indexDir);
+    expect(name.startsWith(`build-${manifest.fingerprint.slice(0, 16)}-`)).toBe(true);
     expect((await readFile(path.join(indexDir, "CURRENT"), "utf8")).trim()).toBe(name);
     expect(JSON.parse(await readFile(path.join(dir, BUILD_FILES.manifest), "utf8"))).toEqual(manifest);
     expect(await readFile(path.join(dir, BUILD_FILES.chunks), "utf8")).toBe("[1]");
@@ -107,22 +112,22 @@ describe("publishBuild and readCurrentBuild", () => {
     expect((await readdir(indexDir)).filter((e) => e.startsWith(".tmp-"))).toEqual([]);
   });
 
-  it("republishes the same fingerprint in place", async () => {
+  it("republishes the same fingerprint (ingest --force) into a new directory and drops the old one", async () => {
     const manifest = manifestFor("corpus-a");
-    const dir = await publishBuild(indexDir, manifest, writeChunks("one"));
-    expect(await publishBuild(indexDir, manifest, writeChunks("two"))).toBe(dir);
-    expect(await readFile(path.join(dir, BUILD_FILES.chunks), "utf8")).toBe("two");
-    expect(await readCurrentBuild(indexDir)).toEqual({ dir, manifest });
+    const first = await publishBuild(indexDir, manifest, writeChunks("one"));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const second = await publishBuild(indexDir, manifest, writeChunks("two"));
+    expect(second).not.toBe(first);
+    expect(await readFile(path.join(second, BUILD_FILES.chunks), "utf8")).toBe("two");
+    expect(await readCurrentBuild(indexDir)).toEqual({ dir: second, manifest });
+    expect((await readdir(indexDir)).sort()).toEqual(["CURRENT", path.basename(second)]);
   });
 
-  // Known defect: for an unchanged fingerprint (ingest --force) publishBuild removes the
-  // live build directory *before* renaming the new one into its place, so a crash between
-  // the two leaves CURRENT pointing at nothing, contrary to "a crash at any step leaves the
-  // old build live". Remove `.fails` once fixed.
-  it.fails("keeps the live build when republishing the same fingerprint crashes at the rename", async () => {
+  // A forced rebuild used to delete the live directory before renaming its replacement in.
+  it("keeps the live build when republishing the same fingerprint crashes at the rename", async () => {
     const manifest = manifestFor("corpus-a");
     const dir = await publishBuild(indexDir, manifest, writeChunks("one"));
-    faults.failRenameTo = dir;
+    faults.failRenameInto = indexDir;
     await expect(publishBuild(indexDir, manifest, writeChunks("two"))).rejects.toThrow("simulated crash during rename");
     expect(await readCurrentBuild(indexDir)).toEqual({ dir, manifest });
   });
