@@ -5,9 +5,10 @@ import { LocalEmbeddings } from "./embed/localEmbeddings.js";
 import { ensureIndex, type EnsureIndexResult, type IngestProgress } from "./ingest/buildIndex.js";
 import { loadCorpus, type Corpus } from "./ingest/loadCorpus.js";
 import { loadIndex } from "./store/loadIndex.js";
-import type { LoadedIndex } from "./store/indexParts.js";
-import { retrievePassages } from "./retrieval/passages.js";
-import { createSentenceLookup, type SentenceLookup } from "./answer/sentenceLookup.js";
+import { DEFAULT_RETRIEVAL, retrieve, type RetrievalContext, type RetrievalOptions } from "./retrieval/retrieve.js";
+import { createSentenceLookup } from "./retrieval/sentenceLookup.js";
+import { createLexicalIndex } from "./retrieval/lexicalIndex.js";
+import { createSentenceScorer } from "./retrieval/scoreSentences.js";
 import { DEFAULT_ANSWER_OPTIONS, extractAnswer, type AnswerOptions } from "./answer/extractAnswer.js";
 import { parseAskRequest, parseSearchRequest } from "./request.js";
 import type { AskResponse, CorpusDocument, DocumentMetadata, SearchResponse } from "./types.js";
@@ -16,7 +17,12 @@ export interface RagOptions extends Partial<RagConfig> {
   /** Use this embedder instead of loading the local model (tests, other runtimes). */
   embedder?: Embedder;
   answer?: Partial<AnswerOptions>;
+  retrieval?: Partial<RetrievalOptions>;
+  /** Weight of question-term overlap against embedding similarity when scoring sentences. */
+  lexicalWeight?: number;
 }
+
+const DEFAULT_LEXICAL_WEIGHT = 0.35;
 
 export interface LoadHooks {
   onIndex?: (result: EnsureIndexResult) => void;
@@ -38,16 +44,15 @@ export interface Rag {
 interface Loaded {
   corpus: Corpus;
   embedder: Embedder;
-  index: LoadedIndex;
-  lookup: SentenceLookup;
-  titles: Map<string, string>;
+  retrieval: RetrievalContext;
   documents: Map<string, CorpusDocument>;
 }
 
 export function createRag(options: RagOptions = {}): Rag {
-  const { embedder: givenEmbedder, answer, ...settings } = options;
+  const { embedder: givenEmbedder, answer, retrieval, lexicalWeight = DEFAULT_LEXICAL_WEIGHT, ...settings } = options;
   const config = resolveConfig(settings);
   const answerOptions: AnswerOptions = { ...DEFAULT_ANSWER_OPTIONS, ...answer };
+  const retrievalOptions: RetrievalOptions = { ...DEFAULT_RETRIEVAL, ...retrieval };
   let loaded: Loaded | undefined;
   let loading: Promise<EnsureIndexResult> | undefined;
 
@@ -78,15 +83,29 @@ export function createRag(options: RagOptions = {}): Rag {
     if (embedder.dimensions !== index.manifest.dimensions) {
       throw new RagError("index_incompatible", `Index has ${index.manifest.dimensions}-dimensional vectors but model ${embedder.modelId} makes ${embedder.dimensions}.`);
     }
+    const documents = new Map(corpus.documents.map((d) => [d.docId, d]));
     loaded = {
       corpus,
       embedder,
-      index,
-      lookup: createSentenceLookup(index),
-      titles: new Map(corpus.documents.map((d) => [d.docId, d.title])),
-      documents: new Map(corpus.documents.map((d) => [d.docId, d])),
+      documents,
+      retrieval: {
+        index,
+        lexical: createLexicalIndex(index.chunks),
+        lookup: createSentenceLookup(index),
+        titles: new Map(corpus.documents.map((d) => [d.docId, d.title])),
+        documentText: (docId) => documents.get(docId)!.text,
+      },
     };
     return built;
+  }
+
+  async function retrieveFor(text: string, k: number) {
+    const state = requireLoaded();
+    const [vector] = await state.embedder.embed([text]);
+    const { index, lookup } = state.retrieval;
+    const scoreSentence = createSentenceScorer(index, lookup, text, vector!, lexicalWeight);
+    const passages = await retrieve(state.retrieval, text, vector!, k, scoreSentence, retrievalOptions);
+    return { passages, scoreSentence, state };
   }
 
   return {
@@ -100,17 +119,25 @@ export function createRag(options: RagOptions = {}): Rag {
     },
     async search(body) {
       const { query, k } = parseSearchRequest(body, config);
-      const state = requireLoaded();
-      const [vector] = await state.embedder.embed([query]);
-      const passages = await retrievePassages(state.index, state.titles, vector!, k);
-      return { query, results: passages.map((p, i) => ({ rank: i + 1, ...p, score: Math.round(p.score * 10_000) / 10_000 })) };
+      const { passages } = await retrieveFor(query, k);
+      return {
+        query,
+        results: passages.map((p, i) => ({
+          rank: i + 1,
+          docId: p.docId,
+          title: p.title,
+          start: p.start,
+          end: p.end,
+          text: p.text,
+          score: Math.round(p.score * 10_000) / 10_000,
+        })),
+      };
     },
     async ask(body) {
       const { question, k } = parseAskRequest(body, config);
-      const state = requireLoaded();
-      const [vector] = await state.embedder.embed([question]);
-      const passages = await retrievePassages(state.index, state.titles, vector!, k);
-      return extractAnswer(question, vector!, passages, state.index, state.lookup, answerOptions);
+      const { passages, scoreSentence, state } = await retrieveFor(question, k);
+      const { index, lookup } = state.retrieval;
+      return extractAnswer(question, passages, index, lookup, scoreSentence, answerOptions);
     },
     listDocuments() {
       return requireLoaded().corpus.documents.map(({ text: _text, ...metadata }) => metadata);

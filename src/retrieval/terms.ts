@@ -23,6 +23,8 @@ export function stem(token: string): string {
     .replace(/e$/, "");
 }
 
+export const isStopword = (token: string): boolean => STOPWORDS.has(token);
+
 /** Distinct stemmed content terms of a text. */
 export function contentTerms(text: string): string[] {
   return [...new Set(tokenize(text).filter((t) => !STOPWORDS.has(t)).map(stem))];

@@ -1,4 +1,4 @@
-import { contentTerms } from "../retrieval/terms.js";
+import { contentTerms } from "./terms.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { Span } from "../types.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSentenceLookup } from "../../src/answer/sentenceLookup.js";
+import { createSentenceLookup } from "../../src/retrieval/sentenceLookup.js";
 import { contentTerms } from "../../src/retrieval/terms.js";
 import type { LoadedIndex } from "../../src/store/indexParts.js";
 import type { VectorStore } from "../../src/store/vectorStore.js";

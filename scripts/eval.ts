@@ -1,0 +1,93 @@
+// npm run eval [-- questions.jsonl ...] [--url http://host:port] [--ablations] [--chunking] [--no-baselines] [--json]
+//
+// Scores the real pipeline (and the peer baselines) on evaluation questions with
+// the measures of ../shared/eval/score.mjs, one row per configuration.
+import { createHash } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { resolveConfig } from "../src/config.js";
+import { createRag } from "../src/rag.js";
+import { LocalEmbeddings } from "../src/embed/localEmbeddings.js";
+import { evaluate, type EvalReport } from "../src/eval/evaluate.js";
+import { httpSystem } from "../src/eval/httpSystem.js";
+import { DEFAULT_DEV_SET, readQuestions, type EvalQuestion } from "../src/eval/questions.js";
+import { ragSystem } from "../src/eval/ragSystem.js";
+import type { EvaluatedSystem } from "../src/eval/system.js";
+import { ABLATIONS, CHUNKING_STUDY, DEFAULT_VARIANT, type Variant } from "../src/eval/variants.js";
+import { createLangChainTutorialBaseline } from "../src/eval/baselines/langchainTutorial.js";
+import { createBm25Baseline } from "../src/eval/baselines/bm25.js";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const url = option("--url");
+const files = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--url");
+
+const questions: EvalQuestion[] = [];
+for (const file of files.length ? files : [DEFAULT_DEV_SET]) questions.push(...(await readQuestions(path.resolve(file))));
+
+const config = resolveConfig();
+const reports: EvalReport[] = [];
+const run = async (system: EvaluatedSystem) => {
+  process.stderr.write(`scoring ${system.name} on ${questions.length} questions…\n`);
+  reports.push(await evaluate(system, questions));
+  await system.close?.();
+};
+
+if (url) {
+  await run(httpSystem(url));
+} else {
+  if (!flag("--no-baselines")) {
+    const model = { modelsDir: config.modelsDir, modelId: config.modelId, quantized: config.quantized };
+    await run(await createLangChainTutorialBaseline({ corpusDir: config.corpusDir, ...model }));
+    await run(await createBm25Baseline({ corpusDir: config.corpusDir }));
+  }
+  const variants: Variant[] = [DEFAULT_VARIANT];
+  if (flag("--ablations")) variants.push(...ABLATIONS);
+  if (flag("--chunking")) variants.push(...CHUNKING_STUDY);
+  const embedder = await LocalEmbeddings.load({ modelsDir: config.modelsDir, modelId: config.modelId, quantized: config.quantized });
+  for (const variant of variants) {
+    // Each chunking gets its own cached index; the manifest rebuilds it only when stale.
+    const chunking = `${variant.options.chunkMaxChars ?? config.chunkMaxChars}-${variant.options.chunkOverlapChars ?? config.chunkOverlapChars}`;
+    const indexDir = path.join(os.tmpdir(), "cited-rag-eval", createHash("sha1").update(chunking).digest("hex").slice(0, 8));
+    const rag = createRag({ ...variant.options, indexDir, embedder });
+    await rag.load();
+    await run(ragSystem(rag, variant.name));
+  }
+}
+
+if (flag("--json")) {
+  console.log(JSON.stringify(reports, null, 2));
+} else {
+  console.log(`\n${questions.length} questions (${questions.filter((q) => q.answerable).length} answerable) from ${files.length ? files.join(", ") : DEFAULT_DEV_SET}\n`);
+  console.log(table(reports));
+  for (const r of reports) if (r.misses.length) console.log(`\n${r.system} — evidence not first: ${r.misses.map((m) => `${m.id}@${m.rank || ">10"}`).join(" ")}`);
+}
+
+function table(rows: EvalReport[]): string {
+  const columns: [string, (r: EvalReport) => string][] = [
+    ["system", (r) => r.system],
+    ["R@1", (r) => fmt(r.recall1)],
+    ["R@3", (r) => fmt(r.recall3)],
+    ["R@5", (r) => fmt(r.recall5)],
+    ["MRR@10", (r) => fmt(r.mrr10)],
+    ["answer hit", (r) => fmt(r.answerHit)],
+    ["cite support", (r) => fmt(r.citationSupport)],
+    ["cite valid", (r) => fmt(r.citationValidity)],
+    ["abstain ok", (r) => (r.abstainCorrect === null ? "–" : fmt(r.abstainCorrect))],
+    ["false abstain", (r) => fmt(r.falseAbstain)],
+    ["passage chars", (r) => String(r.meanPassageChars)],
+    ["answer chars", (r) => String(r.meanAnswerChars)],
+    ["cite chars", (r) => String(r.meanCitationChars)],
+    ["search p50/p95 ms", (r) => `${r.searchP50ms.toFixed(1)}/${r.searchP95ms.toFixed(1)}`],
+    ["ask p50/p95 ms", (r) => `${r.askP50ms.toFixed(1)}/${r.askP95ms.toFixed(1)}`],
+    ["errors", (r) => String(r.errors)],
+  ];
+  const lines = [`| ${columns.map((c) => c[0]).join(" | ")} |`, `| ${columns.map(() => "---").join(" | ")} |`];
+  for (const r of rows) lines.push(`| ${columns.map((c) => c[1](r)).join(" | ")} |`);
+  return lines.join("\n");
+}
+
+function fmt(x: number): string {
+  return x.toFixed(2);
+}

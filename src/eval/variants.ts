@@ -1,0 +1,32 @@
+import type { RagOptions } from "../rag.js";
+
+/** A named configuration of the service, scored beside the default. */
+export interface Variant {
+  name: string;
+  options: RagOptions;
+}
+
+export const DEFAULT_VARIANT: Variant = { name: "cited-rag (default)", options: {} };
+
+/** Each component switched off or swapped, one at a time (see docs/EVALUATION.md). */
+export const ABLATIONS: Variant[] = [
+  { name: "dense only", options: { retrieval: { mode: "dense" } } },
+  { name: "BM25 only", options: { retrieval: { mode: "lexical" } } },
+  { name: "hybrid, convex fusion", options: { retrieval: { fusion: "convex" } } },
+  { name: "no merging of neighbours", options: { retrieval: { mergeAdjacent: false } } },
+  { name: "sentence rerank 0.5", options: { retrieval: { rerankWeight: 0.5 } } },
+  { name: "sentence rerank 1.0", options: { retrieval: { rerankWeight: 1.0 } } },
+  { name: "no lexical term in sentence scores", options: { lexicalWeight: 0 } },
+  { name: "no grounding check", options: { answer: { requireGrounding: false } } },
+  { name: "one sentence per answer", options: { answer: { maxSentences: 1 } } },
+];
+
+/** Chunking schemes compared on the same pipeline. */
+export const CHUNKING_STUDY: Variant[] = [
+  { name: "sentences ≤300, overlap ≤100", options: { chunkMaxChars: 300, chunkOverlapChars: 100 } },
+  { name: "sentences ≤400, overlap ≤150", options: { chunkMaxChars: 400, chunkOverlapChars: 150 } },
+  { name: "sentences ≤600, overlap ≤200", options: { chunkMaxChars: 600, chunkOverlapChars: 200 } },
+  { name: "sentences ≤600, no overlap", options: { chunkMaxChars: 600, chunkOverlapChars: 0 } },
+  { name: "sentences ≤800, overlap ≤250", options: { chunkMaxChars: 800, chunkOverlapChars: 250 } },
+  { name: "sentences ≤1000, overlap ≤200", options: { chunkMaxChars: 1000, chunkOverlapChars: 200 } },
+];

@@ -1,0 +1,151 @@
+import type { LoadedIndex } from "../store/indexParts.js";
+import type { Span } from "../types.js";
+import type { LexicalIndex } from "./lexicalIndex.js";
+import type { SentenceLookup } from "./sentenceLookup.js";
+import type { SentenceScore } from "./scoreSentences.js";
+
+export interface RetrievalOptions {
+  /** Which first-stage retrievers run. */
+  mode: "dense" | "lexical" | "hybrid";
+  /** How hybrid ranks combine: reciprocal rank fusion or a weighted sum of normalised scores. */
+  fusion: "rrf" | "convex";
+  /** RRF's rank offset. */
+  rrfK: number;
+  /** Convex fusion's weight of the dense score (the lexical one gets the rest). */
+  denseWeight: number;
+  /** Candidates each first-stage retriever contributes, at least k. */
+  candidates: number;
+  /** Weight of the best sentence's score in the second stage; 0 turns reranking off. */
+  rerankWeight: number;
+  /** Overlapping or touching hits from one document become one passage. */
+  mergeAdjacent: boolean;
+  /** A merge that would make a passage longer than this is not made. */
+  maxPassageChars: number;
+}
+
+export const DEFAULT_RETRIEVAL: RetrievalOptions = {
+  mode: "hybrid",
+  fusion: "rrf",
+  rrfK: 60,
+  denseWeight: 0.6,
+  candidates: 30,
+  rerankWeight: 0,
+  mergeAdjacent: true,
+  maxPassageChars: 1000,
+};
+
+export interface Passage extends Span {
+  title: string;
+  score: number;
+  /** Best dense similarity among the chunks the passage is made of. */
+  dense: number;
+}
+
+export interface RetrievalContext {
+  index: LoadedIndex;
+  lexical: LexicalIndex;
+  lookup: SentenceLookup;
+  titles: ReadonlyMap<string, string>;
+  documentText: (docId: string) => string;
+}
+
+interface Candidate {
+  id: number;
+  dense: number;
+  fused: number;
+  score: number;
+}
+
+/** First stage (dense, BM25 or both, fused), optional sentence-level rerank, then merging of neighbouring hits. */
+export async function retrieve(
+  ctx: RetrievalContext,
+  query: string,
+  queryVector: Float32Array,
+  k: number,
+  scoreSentence: (id: number) => SentenceScore,
+  options: RetrievalOptions = DEFAULT_RETRIEVAL,
+): Promise<Passage[]> {
+  const n = Math.max(k, options.candidates);
+  const denseHits = options.mode === "lexical" ? [] : await ctx.index.chunkStore.search(queryVector, n);
+  const lexicalHits = options.mode === "dense" ? [] : ctx.lexical.search(query, n);
+
+  const candidates = new Map<number, Candidate>();
+  const entry = (id: number) => {
+    let c = candidates.get(id);
+    if (!c) candidates.set(id, (c = { id, dense: NaN, fused: 0, score: 0 }));
+    return c;
+  };
+  const maxLexical = lexicalHits[0]?.score ?? 1;
+  if (options.fusion === "rrf" || options.mode !== "hybrid") {
+    denseHits.forEach((h, rank) => {
+      const c = entry(h.id);
+      c.dense = h.score;
+      c.fused += 1 / (options.rrfK + rank + 1);
+    });
+    lexicalHits.forEach((h, rank) => (entry(h.id).fused += 1 / (options.rrfK + rank + 1)));
+  } else {
+    denseHits.forEach((h) => {
+      const c = entry(h.id);
+      c.dense = h.score;
+      c.fused += options.denseWeight * h.score;
+    });
+    lexicalHits.forEach((h) => (entry(h.id).fused += (1 - options.denseWeight) * (h.score / maxLexical)));
+  }
+
+  const all = [...candidates.values()];
+  const maxFused = Math.max(...all.map((c) => c.fused), Number.EPSILON);
+  for (const c of all) {
+    if (Number.isNaN(c.dense)) c.dense = bestSentence(ctx, c.id, scoreSentence).dense;
+    c.score = c.fused / maxFused;
+    if (options.rerankWeight > 0) c.score += options.rerankWeight * bestSentence(ctx, c.id, scoreSentence).score;
+  }
+  all.sort((a, b) => b.score - a.score);
+  return toPassages(ctx, all, k, options);
+}
+
+function bestSentence(ctx: RetrievalContext, chunkId: number, scoreSentence: (id: number) => SentenceScore): SentenceScore {
+  let best: SentenceScore = { dense: 0, lexical: 0, score: -Infinity };
+  for (const id of ctx.lookup.within(ctx.index.chunks[chunkId]!)) {
+    const s = scoreSentence(id);
+    if (s.score > best.score) best = s;
+  }
+  return best;
+}
+
+/** Best-first passages; a lower-ranked hit that overlaps or touches a kept one in the same document extends it instead. */
+function toPassages(ctx: RetrievalContext, ranked: Candidate[], k: number, options: RetrievalOptions): Passage[] {
+  const passages: Passage[] = [];
+  for (const c of ranked) {
+    const chunk = ctx.index.chunks[c.id]!;
+    const host = options.mergeAdjacent
+      ? passages.find((p) => p.docId === chunk.docId && touches(ctx, p, chunk) &&
+          Math.max(p.end, chunk.end) - Math.min(p.start, chunk.start) <= options.maxPassageChars)
+      : undefined;
+    if (host) {
+      host.start = Math.min(host.start, chunk.start);
+      host.end = Math.max(host.end, chunk.end);
+      host.dense = Math.max(host.dense, c.dense);
+      continue;
+    }
+    if (passages.length === k) break;
+    passages.push({ docId: chunk.docId, start: chunk.start, end: chunk.end, text: "", title: ctx.titles.get(chunk.docId) ?? chunk.docId, score: c.score, dense: c.dense });
+  }
+  for (const p of passages) p.text = documentSlice(ctx, p);
+  return passages;
+}
+
+/** True when the spans overlap or only whitespace separates them. */
+function touches(ctx: RetrievalContext, a: Span, b: Span): boolean {
+  if (a.start <= b.end && b.start <= a.end) return true;
+  const [first, second] = a.end < b.start ? [a, b] : [b, a];
+  return /^\s*$/.test(gapText(ctx, first.docId, first.end, second.start));
+}
+
+function gapText(ctx: RetrievalContext, docId: string, start: number, end: number): string {
+  if (end - start > 8) return "x";
+  return ctx.documentText(docId).slice(start, end);
+}
+
+function documentSlice(ctx: RetrievalContext, span: Span): string {
+  return ctx.documentText(span.docId).slice(span.start, span.end);
+}
