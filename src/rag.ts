@@ -8,7 +8,7 @@ import { loadIndex } from "./store/loadIndex.js";
 import { DEFAULT_RETRIEVAL, retrieve, type RetrievalContext, type RetrievalOptions } from "./retrieval/retrieve.js";
 import { createSentenceLookup } from "./retrieval/sentenceLookup.js";
 import { createLexicalIndex } from "./retrieval/lexicalIndex.js";
-import { createSentenceScorer } from "./retrieval/scoreSentences.js";
+import { createSentenceScorer, type SentenceWeights } from "./retrieval/scoreSentences.js";
 import { DEFAULT_ANSWER_OPTIONS, extractAnswer, type AnswerOptions } from "./answer/extractAnswer.js";
 import { parseAskRequest, parseSearchRequest } from "./request.js";
 import type { AskResponse, CorpusDocument, DocumentMetadata, SearchResponse } from "./types.js";
@@ -18,11 +18,10 @@ export interface RagOptions extends Partial<RagConfig> {
   embedder?: Embedder;
   answer?: Partial<AnswerOptions>;
   retrieval?: Partial<RetrievalOptions>;
-  /** Weight of question-term overlap against embedding similarity when scoring sentences. */
-  lexicalWeight?: number;
+  sentenceWeights?: Partial<SentenceWeights>;
 }
 
-const DEFAULT_LEXICAL_WEIGHT = 0.35;
+const DEFAULT_SENTENCE_WEIGHTS: SentenceWeights = { lexical: 0.35, answerType: 0.1 };
 
 export interface LoadHooks {
   onIndex?: (result: EnsureIndexResult) => void;
@@ -46,13 +45,15 @@ interface Loaded {
   embedder: Embedder;
   retrieval: RetrievalContext;
   documents: Map<string, CorpusDocument>;
+  sourceLabels: Map<string, string>;
 }
 
 export function createRag(options: RagOptions = {}): Rag {
-  const { embedder: givenEmbedder, answer, retrieval, lexicalWeight = DEFAULT_LEXICAL_WEIGHT, ...settings } = options;
+  const { embedder: givenEmbedder, answer, retrieval, sentenceWeights, ...settings } = options;
   const config = resolveConfig(settings);
   const answerOptions: AnswerOptions = { ...DEFAULT_ANSWER_OPTIONS, ...answer };
   const retrievalOptions: RetrievalOptions = { ...DEFAULT_RETRIEVAL, ...retrieval };
+  const weights: SentenceWeights = { ...DEFAULT_SENTENCE_WEIGHTS, ...sentenceWeights };
   let loaded: Loaded | undefined;
   let loading: Promise<EnsureIndexResult> | undefined;
 
@@ -88,6 +89,7 @@ export function createRag(options: RagOptions = {}): Rag {
       corpus,
       embedder,
       documents,
+      sourceLabels: new Map(corpus.documents.map((d) => [d.docId, [d.title, d.author, d.publisher, d.date].filter(Boolean).join(" ")])),
       retrieval: {
         index,
         lexical: createLexicalIndex(index.chunks),
@@ -103,7 +105,7 @@ export function createRag(options: RagOptions = {}): Rag {
     const state = requireLoaded();
     const [vector] = await state.embedder.embed([text]);
     const { index, lookup } = state.retrieval;
-    const scoreSentence = createSentenceScorer(index, lookup, text, vector!, lexicalWeight);
+    const scoreSentence = createSentenceScorer(index, lookup, text, vector!, weights);
     const passages = await retrieve(state.retrieval, text, vector!, k, scoreSentence, retrievalOptions);
     return { passages, scoreSentence, state };
   }
@@ -137,7 +139,7 @@ export function createRag(options: RagOptions = {}): Rag {
       const { question, k } = parseAskRequest(body, config);
       const { passages, scoreSentence, state } = await retrieveFor(question, k);
       const { index, lookup } = state.retrieval;
-      return extractAnswer(question, passages, index, lookup, scoreSentence, answerOptions);
+      return extractAnswer(question, passages, index, lookup, scoreSentence, state.sourceLabels, answerOptions);
     },
     listDocuments() {
       return requireLoaded().corpus.documents.map(({ text: _text, ...metadata }) => metadata);

@@ -46,6 +46,8 @@ export function extractAnswer(
   index: LoadedIndex,
   lookup: SentenceLookup,
   scoreSentence: (id: number) => SentenceScore,
+  /** Title, author and publisher by docId: "according to CEIAS" is grounded by the source, not its text. */
+  sourceLabels: ReadonlyMap<string, string>,
   options: AnswerOptions = DEFAULT_ANSWER_OPTIONS,
 ): AskResponse {
   const seen = new Set<number>();
@@ -61,14 +63,21 @@ export function extractAnswer(
   const top = ranked[0];
 
   const weak = !top || top.score.score < options.minAnswerScore;
-  const ungrounded = options.requireGrounding ? ungroundedTerms(question, passages.map((p) => p.text)) : [];
+  const ungrounded = options.requireGrounding ? ungroundedTerms(question, passages.flatMap((p) => [p.text, sourceLabels.get(p.docId) ?? ""])) : [];
   if (weak || ungrounded.length > 0) {
     return { question, answerable: false, answer: NOT_ANSWERED, citations: passages.slice(0, options.abstainCitations).map(passageCitation) };
   }
 
-  const chosen = ranked
-    .slice(0, options.maxSentences)
-    .filter((s) => s === top || s.score.score >= top.score.score * options.extraSentenceRatio);
+  const chosen = [top];
+  const continuation = continuationOf(top.id, index);
+  if (continuation && (startsWithReference(continuation.text) || (!top.score.typed && scoreSentence(continuation.id).typed))) {
+    // "…through JICA. The amount has reached $1.5 billion.": the fact asked for often sits in the next sentence.
+    chosen.push({ id: continuation.id, score: scoreSentence(continuation.id), passage: top.passage });
+  }
+  for (const s of ranked.slice(1)) {
+    if (chosen.length >= options.maxSentences) break;
+    if (!chosen.some((c) => c.id === s.id) && s.score.score >= top.score.score * options.extraSentenceRatio) chosen.push(s);
+  }
   const citations = chosen.map((s, i): Citation => {
     const sentence = index.sentences[s.id]!;
     return {
@@ -83,6 +92,21 @@ export function extractAnswer(
   });
   const answer = citations.map((c) => `${c.text} [${c.marker}]`).join(" ");
   return { question, answerable: true, answer, citations };
+}
+
+// Openings that lean on the sentence before: "This was announced…", "He stated…", "Since that month…".
+const REFERRING_OPENING = /^(?:this|these|that|those|such|he|she|it|they|his|her|its|their|the (?:amount|figure|sum|total|number)|since (?:then|that)|secondly|thirdly|moreover|in addition|specifically)\b/i;
+
+function startsWithReference(sentence: string): boolean {
+  return REFERRING_OPENING.test(sentence);
+}
+
+/** The sentence right after sentence `id` in the same paragraph (only a space or one line break between), if any. */
+function continuationOf(id: number, index: LoadedIndex): { id: number; text: string } | undefined {
+  const current = index.sentences[id]!;
+  const next = index.sentences[id + 1];
+  if (!next || next.docId !== current.docId || next.start - current.end > 2) return undefined;
+  return { id: id + 1, text: next.text };
 }
 
 function passageCitation(p: Passage, i: number): Citation {

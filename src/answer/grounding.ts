@@ -16,7 +16,7 @@ const GENERIC_CAPITALISED = new Set(
  */
 export function distinctiveTerms(question: string): string[] {
   const terms = new Set<string>();
-  const words = question.match(/[\p{L}\p{N}$€%][\p{L}\p{N}.,'’\-]*/gu) ?? [];
+  const words = question.match(/[\p{L}\p{N}$€%][\p{L}\p{N}.,'’-]*/gu) ?? [];
   words.forEach((raw, i) => {
     const word = raw.replace(/[.,'’]+$/, "").replace(/['’]s$/, "");
     if (/\d/.test(word)) {

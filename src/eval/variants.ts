@@ -14,9 +14,10 @@ export const ABLATIONS: Variant[] = [
   { name: "BM25 only", options: { retrieval: { mode: "lexical" } } },
   { name: "hybrid, convex fusion", options: { retrieval: { fusion: "convex" } } },
   { name: "no merging of neighbours", options: { retrieval: { mergeAdjacent: false } } },
-  { name: "sentence rerank 0.5", options: { retrieval: { rerankWeight: 0.5 } } },
+  { name: "no sentence rerank", options: { retrieval: { rerankWeight: 0 } } },
   { name: "sentence rerank 1.0", options: { retrieval: { rerankWeight: 1.0 } } },
-  { name: "no lexical term in sentence scores", options: { lexicalWeight: 0 } },
+  { name: "no lexical term in sentence scores", options: { sentenceWeights: { lexical: 0 } } },
+  { name: "no answer-type bonus", options: { sentenceWeights: { answerType: 0 } } },
   { name: "no grounding check", options: { answer: { requireGrounding: false } } },
   { name: "one sentence per answer", options: { answer: { maxSentences: 1 } } },
 ];

@@ -29,7 +29,7 @@ export const DEFAULT_RETRIEVAL: RetrievalOptions = {
   rrfK: 60,
   denseWeight: 0.6,
   candidates: 30,
-  rerankWeight: 0,
+  rerankWeight: 0.5,
   mergeAdjacent: true,
   maxPassageChars: 1000,
 };
@@ -104,7 +104,7 @@ export async function retrieve(
 }
 
 function bestSentence(ctx: RetrievalContext, chunkId: number, scoreSentence: (id: number) => SentenceScore): SentenceScore {
-  let best: SentenceScore = { dense: 0, lexical: 0, score: -Infinity };
+  let best: SentenceScore = { dense: 0, lexical: 0, typed: false, score: -Infinity };
   for (const id of ctx.lookup.within(ctx.index.chunks[chunkId]!)) {
     const s = scoreSentence(id);
     if (s.score > best.score) best = s;

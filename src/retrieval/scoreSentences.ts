@@ -2,12 +2,15 @@ import { dot } from "../embed/embedder.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { SentenceLookup } from "./sentenceLookup.js";
 import { contentTerms } from "./terms.js";
+import { expectedAnswerType, supplies } from "./answerType.js";
 
 export interface SentenceScore {
   /** Cosine similarity of question and sentence embeddings. */
   dense: number;
   /** Share of the question's idf weight whose terms the sentence contains (0..1). */
   lexical: number;
+  /** The sentence holds the kind of fact the question asks for (a figure, date or name it does not already give). */
+  typed: boolean;
   score: number;
 }
 
@@ -15,16 +18,24 @@ export interface SentenceScore {
  * Scores sentences against one question, memoised: the reranker and the answer
  * extractor look at the same sentences and must agree on their scores.
  */
+export interface SentenceWeights {
+  /** Weight of question-term overlap against embedding similarity. */
+  lexical: number;
+  /** Bonus for a sentence that supplies the kind of fact the question asks for. */
+  answerType: number;
+}
+
 export function createSentenceScorer(
   index: LoadedIndex,
   lookup: SentenceLookup,
   question: string,
   questionVector: Float32Array,
-  lexicalWeight: number,
+  weights: SentenceWeights,
 ): (sentenceId: number) => SentenceScore {
+  const type = expectedAnswerType(question);
   const terms = contentTerms(question);
-  const weights = terms.map((t) => lookup.idf(t));
-  const total = weights.reduce((a, b) => a + b, 0);
+  const idf = terms.map((t) => lookup.idf(t));
+  const total = idf.reduce((a, b) => a + b, 0);
   const dims = index.manifest.dimensions;
   const memo = new Map<number, SentenceScore>();
   return (id) => {
@@ -32,8 +43,9 @@ export function createSentenceScorer(
     if (!cached) {
       const dense = dot(questionVector, index.sentenceVectors.subarray(id * dims, (id + 1) * dims));
       const has = lookup.terms(id);
-      const lexical = total > 0 ? terms.reduce((sum, t, i) => sum + (has.has(t) ? weights[i]! : 0), 0) / total : 0;
-      cached = { dense, lexical, score: dense + lexicalWeight * lexical };
+      const lexical = total > 0 ? terms.reduce((sum, t, i) => sum + (has.has(t) ? idf[i]! : 0), 0) / total : 0;
+      const typed = supplies(type, index.sentences[id]!.text, question);
+      cached = { dense, lexical, typed, score: dense + weights.lexical * lexical + (typed ? weights.answerType : 0) };
       memo.set(id, cached);
     }
     return cached;

@@ -1,0 +1,33 @@
+import { stem, tokenize } from "./terms.js";
+
+/** What kind of fact a question asks for, when its wording says so. */
+export type AnswerType = "quantity" | "date" | "name" | null;
+
+const MONTH = /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)$/i;
+const NUMBER_WORD = /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|half|dozen)$/i;
+
+export function expectedAnswerType(question: string): AnswerType {
+  const q = question.toLowerCase();
+  if (/\b(?:how (?:much|many|large|big|long|high)|what (?:amount|share|percentage|proportion|sum|number|figure|value|total)|how (?:large|big) (?:a|an|is|was))\b/.test(q)) return "quantity";
+  if (/\b(?:when|what (?:date|day|year|month)|which (?:date|day|year|month)|since when|how long ago)\b/.test(q)) return "date";
+  if (/^(?:who|whom|whose)\b|\b(?:which|what) (?:\w+ ){0,2}(?:countries|country|cities|city|person|people|minister|president|diplomat|ambassador|leader|official|organi[sz]ation|agency|body|bank|company|companies|members|states|nations|projects|mechanism|institution|conference|summit)\b|\bwhere\b/.test(q)) return "name";
+  return null;
+}
+
+/**
+ * True when the sentence holds a fact of the expected kind that the question
+ * itself does not already contain: a figure, a date, or a proper name.
+ */
+export function supplies(type: AnswerType, sentence: string, question: string): boolean {
+  if (type === null) return false;
+  const asked = new Set(tokenize(question).map(stem));
+  const words = sentence.match(/[\p{L}\p{N}$€%][\p{L}\p{N}.,'’-]*/gu) ?? [];
+  return words.some((raw, i) => {
+    const word = raw.replace(/[.,'’]+$/, "");
+    const token = word.toLowerCase();
+    if (asked.has(stem(token))) return false;
+    if (type === "quantity") return /\d/.test(word) || NUMBER_WORD.test(word);
+    if (type === "date") return MONTH.test(word) || /^(?:1[89]|20)\d\d$/.test(word) || /^\d{4}s$/.test(word);
+    return i > 0 && /^\p{Lu}/u.test(word) && word.length > 1;
+  });
+}
