@@ -12,8 +12,10 @@ export interface AnswerOptions {
   extraSentenceRatio: number;
   /** Below this best-sentence score the question counts as not answered by the corpus. */
   minAnswerScore: number;
-  /** Abstain when a figure or name of the question appears in none of the retrieved passages. */
+  /** Answer only from passages that contain every figure and name of the question. */
   requireGrounding: boolean;
+  /** Where those must appear: in the answering passage itself, or anywhere among the retrieved ones. */
+  groundingScope: "passage" | "passages";
   /** Nearest passages cited when abstaining. */
   abstainCitations: number;
 }
@@ -23,6 +25,7 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
   extraSentenceRatio: 0.92,
   minAnswerScore: 0.55,
   requireGrounding: true,
+  groundingScope: "passage",
   abstainCitations: 3,
 };
 
@@ -50,9 +53,22 @@ export function extractAnswer(
   sourceLabels: ReadonlyMap<string, string>,
   options: AnswerOptions = DEFAULT_ANSWER_OPTIONS,
 ): AskResponse {
+  // Only sentences from passages that mention every figure and name of the question may answer it.
+  const grounded = new Map<Passage, boolean>();
+  const isGrounded = (p: Passage) => {
+    if (!options.requireGrounding) return true;
+    let ok = grounded.get(p);
+    if (ok === undefined) {
+      const evidence = options.groundingScope === "passage" ? [p] : passages;
+      ok = ungroundedTerms(question, evidence.flatMap((e) => [e.text, sourceLabels.get(e.docId) ?? ""])).length === 0;
+      grounded.set(p, ok);
+    }
+    return ok;
+  };
   const seen = new Set<number>();
   const ranked: Candidate[] = [];
   for (const passage of passages) {
+    if (!isGrounded(passage)) continue;
     for (const id of lookup.within(passage)) {
       if (seen.has(id)) continue;
       seen.add(id);
@@ -61,10 +77,7 @@ export function extractAnswer(
   }
   ranked.sort((a, b) => b.score.score - a.score.score);
   const top = ranked[0];
-
-  const weak = !top || top.score.score < options.minAnswerScore;
-  const ungrounded = options.requireGrounding ? ungroundedTerms(question, passages.flatMap((p) => [p.text, sourceLabels.get(p.docId) ?? ""])) : [];
-  if (weak || ungrounded.length > 0) {
+  if (!top || top.score.score < options.minAnswerScore) {
     return { question, answerable: false, answer: NOT_ANSWERED, citations: passages.slice(0, options.abstainCitations).map(passageCitation) };
   }
 

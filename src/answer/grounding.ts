@@ -1,4 +1,5 @@
 import { stem, tokenize } from "../retrieval/terms.js";
+import { aliasesOf } from "./aliases.js";
 
 // Capitalised words that carry no specific reference; a question may use them
 // about anything, so their absence from the evidence proves nothing.
@@ -25,7 +26,7 @@ export function distinctiveTerms(question: string): string[] {
     }
     const capitalised = /^\p{Lu}/u.test(word);
     if (!capitalised || i === 0 || word.length <= 2 || GENERIC_CAPITALISED.has(word.toLowerCase())) return;
-    for (const t of tokenize(word)) terms.add(stem(t));
+    for (const t of tokenize(word)) terms.add(t);
   });
   return [...terms];
 }
@@ -33,5 +34,6 @@ export function distinctiveTerms(question: string): string[] {
 /** The distinctive terms of the question that none of the evidence texts contains. */
 export function ungroundedTerms(question: string, evidence: string[]): string[] {
   const available = new Set(evidence.flatMap((text) => tokenize(text).flatMap((t) => [t, stem(t)])));
-  return distinctiveTerms(question).filter((t) => !available.has(t));
+  const found = (t: string) => available.has(t) || available.has(stem(t));
+  return distinctiveTerms(question).filter((t) => !aliasesOf(t).some(found));
 }

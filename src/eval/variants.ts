@@ -19,6 +19,9 @@ export const ABLATIONS: Variant[] = [
   { name: "no lexical term in sentence scores", options: { sentenceWeights: { lexical: 0 } } },
   { name: "no answer-type bonus", options: { sentenceWeights: { answerType: 0 } } },
   { name: "no grounding check", options: { answer: { requireGrounding: false } } },
+  { name: "grounding in any retrieved passage", options: { answer: { groundingScope: "passages" } } },
+  { name: "answer threshold 0.45", options: { answer: { minAnswerScore: 0.45 } } },
+  { name: "answer threshold 0.65", options: { answer: { minAnswerScore: 0.65 } } },
   { name: "one sentence per answer", options: { answer: { maxSentences: 1 } } },
 ];
 
