@@ -9,7 +9,7 @@ import { DEFAULT_RETRIEVAL, retrieve, type RetrievalContext, type RetrievalOptio
 import { createSentenceLookup } from "./retrieval/sentenceLookup.js";
 import { createLexicalIndex } from "./retrieval/lexicalIndex.js";
 import { createSentenceScorer, type SentenceWeights } from "./retrieval/scoreSentences.js";
-import { DEFAULT_ANSWER_OPTIONS, extractAnswer, type AnswerOptions } from "./answer/extractAnswer.js";
+import { DEFAULT_ANSWER_OPTIONS, extractAnswer, type AnswerOptions, type DocumentContext } from "./answer/extractAnswer.js";
 import { parseAskRequest, parseSearchRequest } from "./request.js";
 import type { AskResponse, CorpusDocument, DocumentMetadata, SearchResponse } from "./types.js";
 
@@ -45,7 +45,16 @@ interface Loaded {
   embedder: Embedder;
   retrieval: RetrievalContext;
   documents: Map<string, CorpusDocument>;
-  sourceLabels: Map<string, string>;
+  documentContext: Map<string, DocumentContext>;
+}
+
+/**
+ * What a document establishes for every passage in it: its title, author,
+ * publisher and date, and the years it mentions (see `ungroundedTerms`).
+ */
+function documentContextOf(doc: CorpusDocument): DocumentContext {
+  const years = new Set([doc.title, doc.date, doc.text].join(" ").match(/\b(?:19|20)\d\d\b/g) ?? []);
+  return { label: [doc.title, doc.author, doc.publisher, doc.date].filter(Boolean).join(" "), years: [...years].map(Number) };
 }
 
 export function createRag(options: RagOptions = {}): Rag {
@@ -89,7 +98,7 @@ export function createRag(options: RagOptions = {}): Rag {
       corpus,
       embedder,
       documents,
-      sourceLabels: new Map(corpus.documents.map((d) => [d.docId, [d.title, d.author, d.publisher, d.date].filter(Boolean).join(" ")])),
+      documentContext: new Map(corpus.documents.map((d) => [d.docId, documentContextOf(d)])),
       retrieval: {
         index,
         lexical: createLexicalIndex(index.chunks),
@@ -139,7 +148,7 @@ export function createRag(options: RagOptions = {}): Rag {
       const { question, k } = parseAskRequest(body, config);
       const { passages, scoreSentence, state } = await retrieveFor(question, k);
       const { index, lookup } = state.retrieval;
-      return extractAnswer(question, passages, index, lookup, scoreSentence, state.sourceLabels, answerOptions);
+      return extractAnswer(question, passages, index, lookup, scoreSentence, state.documentContext, answerOptions);
     },
     listDocuments() {
       return requireLoaded().corpus.documents.map(({ text: _text, ...metadata }) => metadata);

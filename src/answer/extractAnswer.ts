@@ -3,7 +3,7 @@ import type { SentenceLookup } from "../retrieval/sentenceLookup.js";
 import type { SentenceScore } from "../retrieval/scoreSentences.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { AskResponse, Citation } from "../types.js";
-import { ungroundedTerms } from "./grounding.js";
+import { ungroundedTerms, yearsGrounded } from "./grounding.js";
 
 export interface AnswerOptions {
   /** Most sentences quoted in one answer. */
@@ -29,6 +29,13 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
   abstainCitations: 3,
 };
 
+export interface DocumentContext {
+  /** Title, author, publisher and date. */
+  label: string;
+  /** Years the document mentions. */
+  years: number[];
+}
+
 export const NOT_ANSWERED = "The documents do not answer this question; the nearest passages are cited for reference.";
 
 interface Candidate {
@@ -49,8 +56,8 @@ export function extractAnswer(
   index: LoadedIndex,
   lookup: SentenceLookup,
   scoreSentence: (id: number) => SentenceScore,
-  /** Title, author and publisher by docId: "according to CEIAS" is grounded by the source, not its text. */
-  sourceLabels: ReadonlyMap<string, string>,
+  /** By docId, what holds for all its passages: "according to CEIAS" is grounded by the source. */
+  documentContext: ReadonlyMap<string, DocumentContext>,
   options: AnswerOptions = DEFAULT_ANSWER_OPTIONS,
 ): AskResponse {
   // Only sentences from passages that mention every figure and name of the question may answer it.
@@ -60,7 +67,7 @@ export function extractAnswer(
     let ok = grounded.get(p);
     if (ok === undefined) {
       const evidence = options.groundingScope === "passage" ? [p] : passages;
-      ok = ungroundedTerms(question, evidence.flatMap((e) => [e.text, sourceLabels.get(e.docId) ?? ""])).length === 0;
+      ok = ungroundedTerms(question, evidence.flatMap((e) => [e.text, documentContext.get(e.docId)?.label ?? ""])).length === 0;
       grounded.set(p, ok);
     }
     return ok;
@@ -72,6 +79,8 @@ export function extractAnswer(
     for (const id of lookup.within(passage)) {
       if (seen.has(id)) continue;
       seen.add(id);
+      const years = documentContext.get(passage.docId)?.years ?? [];
+      if (options.requireGrounding && !yearsGrounded(question, index.sentences[id]!.text, years)) continue;
       ranked.push({ id, score: scoreSentence(id), passage });
     }
   }

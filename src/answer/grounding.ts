@@ -31,9 +31,27 @@ export function distinctiveTerms(question: string): string[] {
   return [...terms];
 }
 
-/** The distinctive terms of the question that none of the evidence texts contains. */
+const YEAR = /^(?:19|20)\d\d$/;
+
+/** The distinctive terms of the question, years aside, that none of the evidence texts contains. */
 export function ungroundedTerms(question: string, evidence: string[]): string[] {
   const available = new Set(evidence.flatMap((text) => tokenize(text).flatMap((t) => [t, stem(t)])));
   const found = (t: string) => available.has(t) || available.has(stem(t));
-  return distinctiveTerms(question).filter((t) => !aliasesOf(t).some(found));
+  return distinctiveTerms(question).filter((t) => !YEAR.test(t) && !aliasesOf(t).some(found));
+}
+
+/**
+ * Whether a sentence can answer for the years the question names: it states
+ * the year, or states no year at all and its document is about that year or
+ * the next or previous one. "On July 4 and 5, the conference was held…" in the
+ * Bluebook 2023 is about July 2022; "a deficit of €71.7 billion in 2026" says
+ * nothing about 2025.
+ */
+export function yearsGrounded(question: string, sentence: string, documentYears: readonly number[]): boolean {
+  const asked = distinctiveTerms(question).filter((t) => YEAR.test(t));
+  if (asked.length === 0) return true;
+  const stated = tokenize(sentence).filter((t) => YEAR.test(t));
+  return asked.every((year) =>
+    stated.length > 0 ? stated.includes(year) : documentYears.some((y) => Math.abs(y - Number(year)) <= 1),
+  );
 }

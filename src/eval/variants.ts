@@ -12,7 +12,7 @@ export const DEFAULT_VARIANT: Variant = { name: "cited-rag (default)", options: 
 export const ABLATIONS: Variant[] = [
   { name: "dense only", options: { retrieval: { mode: "dense" } } },
   { name: "BM25 only", options: { retrieval: { mode: "lexical" } } },
-  { name: "hybrid, convex fusion", options: { retrieval: { fusion: "convex" } } },
+  { name: "hybrid, RRF fusion", options: { retrieval: { fusion: "rrf" } } },
   { name: "no merging of neighbours", options: { retrieval: { mergeAdjacent: false } } },
   { name: "no sentence rerank", options: { retrieval: { rerankWeight: 0 } } },
   { name: "sentence rerank 1.0", options: { retrieval: { rerankWeight: 1.0 } } },

@@ -25,7 +25,7 @@ export interface RetrievalOptions {
 
 export const DEFAULT_RETRIEVAL: RetrievalOptions = {
   mode: "hybrid",
-  fusion: "rrf",
+  fusion: "convex",
   rrfK: 60,
   denseWeight: 0.6,
   candidates: 30,
