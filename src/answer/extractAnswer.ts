@@ -3,7 +3,7 @@ import type { SentenceLookup } from "../retrieval/sentenceLookup.js";
 import type { SentenceScore } from "../retrieval/scoreSentences.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { AskResponse, Citation } from "../types.js";
-import { ungroundedTerms, yearsGrounded } from "./grounding.js";
+import { askedYears, ungroundedTerms, yearsGrounded } from "./grounding.js";
 
 export interface AnswerOptions {
   /** Most sentences quoted in one answer. */
@@ -72,6 +72,7 @@ export function extractAnswer(
     }
     return ok;
   };
+  const years = askedYears(question);
   const seen = new Set<number>();
   const ranked: Candidate[] = [];
   for (const passage of passages) {
@@ -79,8 +80,8 @@ export function extractAnswer(
     for (const id of lookup.within(passage)) {
       if (seen.has(id)) continue;
       seen.add(id);
-      const years = documentContext.get(passage.docId)?.years ?? [];
-      if (options.requireGrounding && !yearsGrounded(question, index.sentences[id]!.text, years)) continue;
+      const documentYears = documentContext.get(passage.docId)?.years ?? [];
+      if (options.requireGrounding && !yearsGrounded(years, index.sentences[id]!.text, documentYears)) continue;
       ranked.push({ id, score: scoreSentence(id), passage });
     }
   }

@@ -1,4 +1,4 @@
-import { stem, tokenize } from "../retrieval/terms.js";
+import { casedWords, stem, tokenize } from "../retrieval/terms.js";
 import { aliasesOf } from "./aliases.js";
 
 // Capitalised words that carry no specific reference; a question may use them
@@ -17,9 +17,7 @@ const GENERIC_CAPITALISED = new Set(
  */
 export function distinctiveTerms(question: string): string[] {
   const terms = new Set<string>();
-  const words = question.match(/[\p{L}\p{N}$€%][\p{L}\p{N}.,'’-]*/gu) ?? [];
-  words.forEach((raw, i) => {
-    const word = raw.replace(/[.,'’]+$/, "").replace(/['’]s$/, "");
+  casedWords(question).forEach((word, i) => {
     if (/\d/.test(word)) {
       for (const t of tokenize(word)) if (/\d/.test(t)) terms.add(t);
       return;
@@ -40,6 +38,11 @@ export function ungroundedTerms(question: string, evidence: string[]): string[] 
   return distinctiveTerms(question).filter((t) => !YEAR.test(t) && !aliasesOf(t).some(found));
 }
 
+/** The years a question names, checked per answering sentence by `yearsGrounded`. */
+export function askedYears(question: string): string[] {
+  return distinctiveTerms(question).filter((t) => YEAR.test(t));
+}
+
 /**
  * Whether a sentence can answer for the years the question names: it states
  * the year, or states no year at all and its document is about that year or
@@ -47,11 +50,10 @@ export function ungroundedTerms(question: string, evidence: string[]): string[] 
  * Bluebook 2023 is about July 2022; "a deficit of €71.7 billion in 2026" says
  * nothing about 2025.
  */
-export function yearsGrounded(question: string, sentence: string, documentYears: readonly number[]): boolean {
-  const asked = distinctiveTerms(question).filter((t) => YEAR.test(t));
-  if (asked.length === 0) return true;
+export function yearsGrounded(askedYears: readonly string[], sentence: string, documentYears: readonly number[]): boolean {
+  if (askedYears.length === 0) return true;
   const stated = tokenize(sentence).filter((t) => YEAR.test(t));
-  return asked.every((year) =>
+  return askedYears.every((year) =>
     stated.length > 0 ? stated.includes(year) : documentYears.some((y) => Math.abs(y - Number(year)) <= 1),
   );
 }

@@ -1,4 +1,4 @@
-import { stem, tokenize } from "./terms.js";
+import { casedWords, stem, tokenize } from "./terms.js";
 
 /** What kind of fact a question asks for, when its wording says so. */
 export type AnswerType = "quantity" | "date" | "name" | null;
@@ -15,15 +15,15 @@ export function expectedAnswerType(question: string): AnswerType {
 }
 
 /**
- * True when the sentence holds a fact of the expected kind that the question
- * itself does not already contain: a figure, a date, or a proper name.
+ * For one question, a test of whether a sentence holds a fact of the kind it
+ * asks for that the question itself does not already contain: a figure, a
+ * date, or a proper name. The question is parsed once, not per sentence.
  */
-export function supplies(type: AnswerType, sentence: string, question: string): boolean {
-  if (type === null) return false;
+export function suppliesAnswerTo(question: string): (sentence: string) => boolean {
+  const type = expectedAnswerType(question);
+  if (type === null) return () => false;
   const asked = new Set(tokenize(question).map(stem));
-  const words = sentence.match(/[\p{L}\p{N}$€%][\p{L}\p{N}.,'’-]*/gu) ?? [];
-  return words.some((raw, i) => {
-    const word = raw.replace(/[.,'’]+$/, "");
+  return (sentence) => casedWords(sentence).some((word, i) => {
     const token = word.toLowerCase();
     if (asked.has(stem(token))) return false;
     if (type === "quantity") return /\d/.test(word) || NUMBER_WORD.test(word);

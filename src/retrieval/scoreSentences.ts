@@ -2,7 +2,7 @@ import { dot } from "../embed/embedder.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { SentenceLookup } from "./sentenceLookup.js";
 import { contentTerms } from "./terms.js";
-import { expectedAnswerType, supplies } from "./answerType.js";
+import { suppliesAnswerTo } from "./answerType.js";
 
 export interface SentenceScore {
   /** Cosine similarity of question and sentence embeddings. */
@@ -32,7 +32,7 @@ export function createSentenceScorer(
   questionVector: Float32Array,
   weights: SentenceWeights,
 ): (sentenceId: number) => SentenceScore {
-  const type = expectedAnswerType(question);
+  const supplies = suppliesAnswerTo(question);
   const terms = contentTerms(question);
   const idf = terms.map((t) => lookup.idf(t));
   const total = idf.reduce((a, b) => a + b, 0);
@@ -44,7 +44,7 @@ export function createSentenceScorer(
       const dense = dot(questionVector, index.sentenceVectors.subarray(id * dims, (id + 1) * dims));
       const has = lookup.terms(id);
       const lexical = total > 0 ? terms.reduce((sum, t, i) => sum + (has.has(t) ? idf[i]! : 0), 0) / total : 0;
-      const typed = supplies(type, index.sentences[id]!.text, question);
+      const typed = supplies(index.sentences[id]!.text);
       cached = { dense, lexical, typed, score: dense + weights.lexical * lexical + (typed ? weights.answerType : 0) };
       memo.set(id, cached);
     }

@@ -23,6 +23,11 @@ export function stem(token: string): string {
     .replace(/e$/, "");
 }
 
+/** Words as written, case kept and trailing punctuation and possessive 's dropped: "Japan's" → "Japan", "$3" → "$3". */
+export function casedWords(text: string): string[] {
+  return (text.match(/[\p{L}\p{N}$€%][\p{L}\p{N}.,'’-]*/gu) ?? []).map((w) => w.replace(/[.,'’]+$/, "").replace(/['’]s$/, ""));
+}
+
 export const isStopword = (token: string): boolean => STOPWORDS.has(token);
 
 /** Distinct stemmed content terms of a text. */
