@@ -3,6 +3,7 @@ import type { SentenceLookup } from "../retrieval/sentenceLookup.js";
 import type { SentenceScore } from "../retrieval/scoreSentences.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { AskResponse, Citation } from "../types.js";
+import { expectedAnswerType, type AnswerType } from "../retrieval/answerType.js";
 import { askedYears, ungroundedTerms, yearsGrounded } from "./grounding.js";
 
 export interface AnswerOptions {
@@ -16,6 +17,10 @@ export interface AnswerOptions {
   requireGrounding: boolean;
   /** Where those must appear: in the answering passage itself, or anywhere among the retrieved ones. */
   groundingScope: "passage" | "passages";
+  /** How many sentences after the best one (same paragraph) may hold the fact it sets the scene for. */
+  factLookahead: number;
+  /** A question asking for a figure, a date or what someone said is not answered by sentences that hold none. */
+  requireAnswerType: boolean;
   /** Nearest passages cited when abstaining. */
   abstainCitations: number;
 }
@@ -26,6 +31,8 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
   minAnswerScore: 0.55,
   requireGrounding: true,
   groundingScope: "passage",
+  factLookahead: 2,
+  requireAnswerType: true,
   abstainCitations: 3,
 };
 
@@ -73,6 +80,7 @@ export function extractAnswer(
     return ok;
   };
   const years = askedYears(question);
+  const mustSupplyType = STRICT_ANSWER_TYPES.has(expectedAnswerType(question));
   const seen = new Set<number>();
   const ranked: Candidate[] = [];
   for (const passage of passages) {
@@ -81,21 +89,28 @@ export function extractAnswer(
       if (seen.has(id)) continue;
       seen.add(id);
       const documentYears = documentContext.get(passage.docId)?.years ?? [];
-      if (options.requireGrounding && !yearsGrounded(years, index.sentences[id]!.text, documentYears)) continue;
+      const text = index.sentences[id]!.text;
+      if (!isProse(text)) continue;
+      if (options.requireGrounding && !yearsGrounded(years, text, documentYears)) continue;
       ranked.push({ id, score: scoreSentence(id), passage });
     }
   }
   ranked.sort((a, b) => b.score.score - a.score.score);
   const top = ranked[0];
-  if (!top || top.score.score < options.minAnswerScore) {
-    return { question, answerable: false, answer: NOT_ANSWERED, citations: passages.slice(0, options.abstainCitations).map(passageCitation) };
-  }
+  const abstain = (): AskResponse => ({ question, answerable: false, answer: NOT_ANSWERED, citations: passages.slice(0, options.abstainCitations).map(passageCitation) });
+  if (!top || top.score.score < options.minAnswerScore) return abstain();
 
   const chosen = [top];
-  const continuation = continuationOf(top.id, index);
-  if (continuation && (startsWithReference(continuation.text) || (!top.score.typed && scoreSentence(continuation.id).typed))) {
-    // "…through JICA. The amount has reached $1.5 billion.": the fact asked for often sits in the next sentence.
-    chosen.push({ id: continuation.id, score: scoreSentence(continuation.id), passage: top.passage });
+  const following = followingInParagraph(top.id, index, options.factLookahead);
+  // "…through JICA. The amount has reached $1.5 billion.": the fact asked for often sits in the next sentence;
+  // "The conference was held in Berlin. Kishida sent a message. He stated that…": or one further on.
+  const continuation =
+    (following[0] && startsWithReference(following[0].text) ? following[0] : undefined) ??
+    (top.score.typed ? undefined : following.find((s) => scoreSentence(s.id).typed));
+  if (continuation) chosen.push({ id: continuation.id, score: scoreSentence(continuation.id), passage: top.passage });
+  if (options.requireAnswerType && mustSupplyType && !chosen.some((c) => c.score.typed)) {
+    // "How many tonnes of LNG did Japan redirect?" answered by a sentence with no figure in it is a near miss.
+    return abstain();
   }
   for (const s of ranked.slice(1)) {
     if (chosen.length >= options.maxSentences) break;
@@ -117,6 +132,16 @@ export function extractAnswer(
   return { question, answerable: true, answer, citations };
 }
 
+// Names are too loosely recognised (any capitalised word) to refuse an answer for lacking one.
+const STRICT_ANSWER_TYPES = new Set<AnswerType>(["quantity", "date", "statement"]);
+
+// A heading or caption ("The Kyiv-Tokyo axis: Japan's normative response…") names a topic but states no fact.
+const SENTENCE_END = /[.!?…]["”’)\]]*$/;
+
+function isProse(text: string): boolean {
+  return SENTENCE_END.test(text);
+}
+
 // Openings that lean on the sentence before: "This was announced…", "He stated…", "Since that month…".
 const REFERRING_OPENING = /^(?:this|these|that|those|such|he|she|it|they|his|her|its|their|the (?:amount|figure|sum|total|number)|since (?:then|that)|secondly|thirdly|moreover|in addition|specifically)\b/i;
 
@@ -124,12 +149,16 @@ function startsWithReference(sentence: string): boolean {
   return REFERRING_OPENING.test(sentence);
 }
 
-/** The sentence right after sentence `id` in the same paragraph (only a space or one line break between), if any. */
-function continuationOf(id: number, index: LoadedIndex): { id: number; text: string } | undefined {
-  const current = index.sentences[id]!;
-  const next = index.sentences[id + 1];
-  if (!next || next.docId !== current.docId || next.start - current.end > 2) return undefined;
-  return { id: id + 1, text: next.text };
+/** Up to `count` sentences after sentence `id` in the same paragraph (only a space or one line break between each). */
+function followingInParagraph(id: number, index: LoadedIndex, count: number): { id: number; text: string }[] {
+  const out: { id: number; text: string }[] = [];
+  for (let next = id + 1; next <= id + count; next++) {
+    const before = index.sentences[next - 1]!;
+    const sentence = index.sentences[next];
+    if (!sentence || sentence.docId !== before.docId || sentence.start - before.end > 2) break;
+    out.push({ id: next, text: sentence.text });
+  }
+  return out;
 }
 
 function passageCitation(p: Passage, i: number): Citation {

@@ -15,7 +15,7 @@ export const ABLATIONS: Variant[] = [
   { name: "hybrid, RRF fusion", options: { retrieval: { fusion: "rrf" } } },
   { name: "no merging of neighbours", options: { retrieval: { mergeAdjacent: false } } },
   { name: "no sentence rerank", options: { retrieval: { rerankWeight: 0 } } },
-  { name: "sentence rerank 1.0", options: { retrieval: { rerankWeight: 1.0 } } },
+  { name: "sentence rerank 0.5", options: { retrieval: { rerankWeight: 0.5 } } },
   { name: "no lexical term in sentence scores", options: { sentenceWeights: { lexical: 0 } } },
   { name: "no answer-type bonus", options: { sentenceWeights: { answerType: 0 } } },
   { name: "no grounding check", options: { answer: { requireGrounding: false } } },
@@ -23,6 +23,8 @@ export const ABLATIONS: Variant[] = [
   { name: "answer threshold 0.45", options: { answer: { minAnswerScore: 0.45 } } },
   { name: "answer threshold 0.65", options: { answer: { minAnswerScore: 0.65 } } },
   { name: "one sentence per answer", options: { answer: { maxSentences: 1 } } },
+  { name: "fact only in the next sentence", options: { answer: { factLookahead: 1 } } },
+  { name: "no answer-type requirement", options: { answer: { requireAnswerType: false } } },
 ];
 
 /** Chunking schemes compared on the same pipeline. */

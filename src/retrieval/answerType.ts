@@ -1,13 +1,18 @@
 import { casedWords, stem, tokenize } from "./terms.js";
 
 /** What kind of fact a question asks for, when its wording says so. */
-export type AnswerType = "quantity" | "date" | "name" | null;
+export type AnswerType = "quantity" | "date" | "name" | "statement" | null;
 
 const MONTH = /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)$/i;
+// "What did the ambassador say…", "What principles did Kishida set out…": the answer is what someone said.
+const ASKS_FOR_STATEMENT = /^what\b.*\b(?:did|does|do|has|have|had)\b.*\b(?:say|state|stress|emphasi[sz]e|declare|warn|argue|claim|tell|set out|express|pledge|promise|call for)\b/i;
+const REPORTED_SPEECH = /[“”"]|\b(?:said|says|stated|stressed|emphasi[sz]ed|declared|warned|argued|claimed|told|expressed|pledged|promised|called for)\b/i;
+const YEAR = /^(?:1[89]|20)\d\d$/;
 const NUMBER_WORD = /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|half|dozen)$/i;
 
 export function expectedAnswerType(question: string): AnswerType {
   const q = question.toLowerCase();
+  if (ASKS_FOR_STATEMENT.test(q)) return "statement";
   if (/\b(?:how (?:much|many|large|big|long|high)|what (?:amount|share|percentage|proportion|sum|number|figure|value|total)|how (?:large|big) (?:a|an|is|was))\b/.test(q)) return "quantity";
   if (/\b(?:when|what (?:date|day|year|month)|which (?:date|day|year|month)|since when|how long ago)\b/.test(q)) return "date";
   if (/^(?:who|whom|whose)\b|\b(?:which|what) (?:\w+ ){0,2}(?:countries|country|cities|city|person|people|minister|president|diplomat|ambassador|leader|official|organi[sz]ation|agency|body|bank|company|companies|members|states|nations|projects|mechanism|institution|conference|summit)\b|\bwhere\b/.test(q)) return "name";
@@ -17,17 +22,19 @@ export function expectedAnswerType(question: string): AnswerType {
 /**
  * For one question, a test of whether a sentence holds a fact of the kind it
  * asks for that the question itself does not already contain: a figure, a
- * date, or a proper name. The question is parsed once, not per sentence.
+ * date, or a proper name; or, for "what did X say", reported speech. The
+ * question is parsed once, not per sentence.
  */
 export function suppliesAnswerTo(question: string): (sentence: string) => boolean {
   const type = expectedAnswerType(question);
   if (type === null) return () => false;
+  if (type === "statement") return (sentence) => REPORTED_SPEECH.test(sentence);
   const asked = new Set(tokenize(question).map(stem));
   return (sentence) => casedWords(sentence).some((word, i) => {
     const token = word.toLowerCase();
     if (asked.has(stem(token))) return false;
-    if (type === "quantity") return /\d/.test(word) || NUMBER_WORD.test(word);
-    if (type === "date") return MONTH.test(word) || /^(?:1[89]|20)\d\d$/.test(word) || /^\d{4}s$/.test(word);
+    if (type === "quantity") return (/\d/.test(word) && !YEAR.test(word)) || NUMBER_WORD.test(word);
+    if (type === "date") return MONTH.test(word) || YEAR.test(word) || /^\d{4}s$/.test(word);
     return i > 0 && /^\p{Lu}/u.test(word) && word.length > 1;
   });
 }

@@ -29,7 +29,7 @@ export const DEFAULT_RETRIEVAL: RetrievalOptions = {
   rrfK: 60,
   denseWeight: 0.6,
   candidates: 30,
-  rerankWeight: 0.5,
+  rerankWeight: 1.0,
   mergeAdjacent: true,
   maxPassageChars: 1000,
 };
