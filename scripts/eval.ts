@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { resolveConfig } from "../src/config.js";
 import { createRag } from "../src/rag.js";
-import { LocalEmbeddings } from "../src/embed/localEmbeddings.js";
+import { loadEmbedder } from "../src/embed/loadEmbedder.js";
 import { evaluate, type EvalReport } from "../src/eval/evaluate.js";
 import { httpSystem } from "../src/eval/httpSystem.js";
 import { DEFAULT_DEV_SET, readQuestions, type EvalQuestion } from "../src/eval/questions.js";
@@ -45,7 +45,8 @@ if (url) {
   const variants: Variant[] = [DEFAULT_VARIANT];
   if (flag("--ablations")) variants.push(...ABLATIONS);
   if (flag("--chunking")) variants.push(...CHUNKING_STUDY);
-  const embedder = await LocalEmbeddings.load({ modelsDir: config.modelsDir, modelId: config.modelId, quantized: config.quantized });
+  // No query cache: every variant asks the same questions, and each must pay for its own embeddings.
+  const { embedder, close } = await loadEmbedder({ ...config, queryCacheSize: 0 });
   for (const variant of variants) {
     // Each chunking gets its own cached index; the manifest rebuilds it only when stale.
     const chunking = `${variant.options.chunkMaxChars ?? config.chunkMaxChars}-${variant.options.chunkOverlapChars ?? config.chunkOverlapChars}`;
@@ -54,6 +55,7 @@ if (url) {
     await rag.load();
     await run(ragSystem(rag, variant.name));
   }
+  await close();
 }
 
 if (flag("--json")) {

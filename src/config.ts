@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import os from "node:os";
 import path from "node:path";
 import { RagError } from "./errors.js";
 
@@ -26,10 +27,23 @@ export interface RagConfig {
   maxK: number;
   /** Longest query or question accepted, in characters. env MAX_QUERY_CHARS */
   maxQueryChars: number;
+  /** Run the model in a worker thread so inference never blocks request handling. env EMBED_WORKER */
+  embedInWorker: boolean;
+  /** onnxruntime threads per forward pass; 0 = onnxruntime's default (one per core). env EMBED_THREADS */
+  embedThreads: number;
+  /** Texts per forward pass at ingest; onnxruntime keeps memory for the largest batch. env EMBED_BATCH_SIZE */
+  embedBatchSize: number;
+  /** Query vectors remembered (least recently used dropped first); 0 turns the cache off. env QUERY_CACHE_SIZE */
+  queryCacheSize: number;
   /** env PORT */
   port: number;
   /** Interface the server binds. env HOST */
   host: string;
+}
+
+// One core stays free for HTTP, retrieval and the tokenizer, which run beside the forward pass.
+function defaultEmbedThreads(): number {
+  return Math.max(1, os.availableParallelism() - 1);
 }
 
 type Parser<T> = (raw: string) => T | undefined;
@@ -66,6 +80,10 @@ const SETTINGS: { [K in keyof RagConfig]: Setting<RagConfig[K]> } = {
   defaultK: { env: "DEFAULT_K", parse: asInteger(1, 50), expected: "an integer from 1 to 50", fallback: 5 },
   maxK: { env: "MAX_K", parse: asInteger(1, 200), expected: "an integer from 1 to 200", fallback: 50 },
   maxQueryChars: { env: "MAX_QUERY_CHARS", parse: asInteger(1, 100_000), expected: "an integer from 1 to 100000", fallback: 2000 },
+  embedInWorker: { env: "EMBED_WORKER", parse: asBoolean, expected: "true or false", fallback: true },
+  embedThreads: { env: "EMBED_THREADS", parse: asInteger(0, 256), expected: "an integer from 0 to 256", fallback: defaultEmbedThreads() },
+  embedBatchSize: { env: "EMBED_BATCH_SIZE", parse: asInteger(1, 1024), expected: "an integer from 1 to 1024", fallback: 32 },
+  queryCacheSize: { env: "QUERY_CACHE_SIZE", parse: asInteger(0, 10_000_000), expected: "an integer from 0 to 10000000", fallback: 1000 },
   port: { env: "PORT", parse: asInteger(0, 65535), expected: "an integer from 0 to 65535", fallback: 3000 },
   host: { env: "HOST", parse: asString, expected: "a host name or address", fallback: "127.0.0.1" },
 };

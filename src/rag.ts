@@ -1,12 +1,13 @@
 import { resolveConfig, type RagConfig } from "./config.js";
 import { RagError } from "./errors.js";
 import type { Embedder } from "./embed/embedder.js";
-import { LocalEmbeddings } from "./embed/localEmbeddings.js";
+import { loadEmbedder, type LoadedEmbedder } from "./embed/loadEmbedder.js";
 import { ensureIndex, type EnsureIndexResult, type IngestProgress } from "./ingest/buildIndex.js";
 import { loadCorpus, type Corpus } from "./ingest/loadCorpus.js";
 import { loadIndex } from "./store/loadIndex.js";
 import { DEFAULT_RETRIEVAL, retrieve, type RetrievalContext, type RetrievalOptions } from "./retrieval/retrieve.js";
 import { createSentenceLookup } from "./retrieval/sentenceLookup.js";
+import { evidenceTokens } from "./retrieval/terms.js";
 import { createLexicalIndex } from "./retrieval/lexicalIndex.js";
 import { createSentenceScorer, type SentenceWeights } from "./retrieval/scoreSentences.js";
 import { DEFAULT_ANSWER_OPTIONS, extractAnswer, type AnswerOptions, type DocumentContext } from "./answer/extractAnswer.js";
@@ -36,6 +37,8 @@ export interface Rag {
   load(hooks?: LoadHooks): Promise<EnsureIndexResult>;
   search(body: unknown): Promise<SearchResponse>;
   ask(body: unknown): Promise<AskResponse>;
+  /** Stops the embedding worker; the instance can be loaded again afterwards. */
+  close(): Promise<void>;
   listDocuments(): DocumentMetadata[];
   getDocument(docId: string): CorpusDocument;
 }
@@ -54,7 +57,8 @@ interface Loaded {
  */
 function documentContextOf(doc: CorpusDocument): DocumentContext {
   const years = new Set([doc.title, doc.date, doc.text].join(" ").match(/\b(?:19|20)\d\d\b/g) ?? []);
-  return { label: [doc.title, doc.author, doc.publisher, doc.date].filter(Boolean).join(" "), years: [...years].map(Number) };
+  const label = [doc.title, doc.author, doc.publisher, doc.date].filter(Boolean).join(" ");
+  return { labelTokens: evidenceTokens(label), years: [...years].map(Number) };
 }
 
 export function createRag(options: RagOptions = {}): Rag {
@@ -65,6 +69,7 @@ export function createRag(options: RagOptions = {}): Rag {
   const weights: SentenceWeights = { ...DEFAULT_SENTENCE_WEIGHTS, ...sentenceWeights };
   let loaded: Loaded | undefined;
   let loading: Promise<EnsureIndexResult> | undefined;
+  let modelLoading: Promise<LoadedEmbedder> | undefined;
 
   const requireLoaded = (): Loaded => {
     if (!loaded) throw new RagError("not_ready", "The service is still loading its index and model; retry shortly.");
@@ -73,13 +78,11 @@ export function createRag(options: RagOptions = {}): Rag {
 
   async function load(hooks: LoadHooks = {}): Promise<EnsureIndexResult> {
     const corpus = await loadCorpus(config.corpusDir);
-    let embedderPromise: Promise<Embedder> | undefined;
-    const getEmbedder = () =>
-      (embedderPromise ??= givenEmbedder
-        ? Promise.resolve(givenEmbedder)
-        : LocalEmbeddings.load({ modelsDir: config.modelsDir, modelId: config.modelId, quantized: config.quantized }));
     // The model loads while the index is checked, so a fresh index costs no extra wait.
-    const embedderReady = getEmbedder();
+    const embedderReady = (modelLoading ??= givenEmbedder
+      ? Promise.resolve({ embedder: givenEmbedder, queries: givenEmbedder, close: async () => {} })
+      : loadEmbedder(config));
+    const getEmbedder = async () => (await embedderReady).embedder;
     const built = await ensureIndex({
       indexDir: config.indexDir,
       corpus,
@@ -89,7 +92,8 @@ export function createRag(options: RagOptions = {}): Rag {
       onProgress: hooks.onProgress,
     });
     hooks.onIndex?.(built);
-    const [embedder, index] = await Promise.all([embedderReady, loadIndex(built.dir, built.manifest, corpus.documents)]);
+    const [model, index] = await Promise.all([embedderReady, loadIndex(built.dir, built.manifest, corpus.documents)]);
+    const embedder = model.queries;
     if (embedder.dimensions !== index.manifest.dimensions) {
       throw new RagError("index_incompatible", `Index has ${index.manifest.dimensions}-dimensional vectors but model ${embedder.modelId} makes ${embedder.dimensions}.`);
     }
@@ -149,6 +153,13 @@ export function createRag(options: RagOptions = {}): Rag {
       const { passages, scoreSentence, state } = await retrieveFor(question, k);
       const { index, lookup } = state.retrieval;
       return extractAnswer(question, passages, index, lookup, scoreSentence, state.documentContext, answerOptions);
+    },
+    async close() {
+      const model = modelLoading;
+      loaded = undefined;
+      loading = undefined;
+      modelLoading = undefined;
+      await (await model?.catch(() => undefined))?.close();
     },
     listDocuments() {
       return requireLoaded().corpus.documents.map(({ text: _text, ...metadata }) => metadata);

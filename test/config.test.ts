@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -30,6 +31,10 @@ describe("resolveConfig", () => {
       defaultK: 5,
       maxK: 50,
       maxQueryChars: 2000,
+      embedInWorker: true,
+      embedThreads: Math.max(1, os.availableParallelism() - 1),
+      embedBatchSize: 32,
+      queryCacheSize: 1000,
       port: 3000,
       host: "127.0.0.1",
     });

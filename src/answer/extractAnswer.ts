@@ -4,7 +4,7 @@ import type { SentenceScore } from "../retrieval/scoreSentences.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { AskResponse, Citation } from "../types.js";
 import { expectedAnswerType, type AnswerType } from "../retrieval/answerType.js";
-import { askedYears, ungroundedTerms, yearsGrounded } from "./grounding.js";
+import { askedYears, distinctiveTerms, missingTerms, yearsGrounded } from "./grounding.js";
 
 export interface AnswerOptions {
   /** Most sentences quoted in one answer. */
@@ -37,8 +37,8 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
 };
 
 export interface DocumentContext {
-  /** Title, author, publisher and date. */
-  label: string;
+  /** `evidenceTokens` of title, author, publisher and date: "according to CEIAS" is grounded by the publisher. */
+  labelTokens: ReadonlySet<string>;
   /** Years the document mentions. */
   years: number[];
 }
@@ -68,13 +68,18 @@ export function extractAnswer(
   options: AnswerOptions = DEFAULT_ANSWER_OPTIONS,
 ): AskResponse {
   // Only sentences from passages that mention every figure and name of the question may answer it.
+  const named = distinctiveTerms(question);
   const grounded = new Map<Passage, boolean>();
   const isGrounded = (p: Passage) => {
     if (!options.requireGrounding) return true;
     let ok = grounded.get(p);
     if (ok === undefined) {
       const evidence = options.groundingScope === "passage" ? [p] : passages;
-      ok = ungroundedTerms(question, evidence.flatMap((e) => [e.text, documentContext.get(e.docId)?.label ?? ""])).length === 0;
+      const sentences = evidence.flatMap((e) => lookup.within(e));
+      const mentions = (token: string) =>
+        sentences.some((id) => lookup.mentions(id).has(token)) ||
+        evidence.some((e) => documentContext.get(e.docId)?.labelTokens.has(token));
+      ok = missingTerms(named, mentions).length === 0;
       grounded.set(p, ok);
     }
     return ok;

@@ -1,4 +1,4 @@
-import { casedWords, stem, tokenize } from "../retrieval/terms.js";
+import { casedWords, evidenceTokens, stem, tokenize } from "../retrieval/terms.js";
 import { aliasesOf } from "./aliases.js";
 
 // Capitalised words that carry no specific reference; a question may use them
@@ -33,9 +33,14 @@ const YEAR = /^(?:19|20)\d\d$/;
 
 /** The distinctive terms of the question, years aside, that none of the evidence texts contains. */
 export function ungroundedTerms(question: string, evidence: string[]): string[] {
-  const available = new Set(evidence.flatMap((text) => tokenize(text).flatMap((t) => [t, stem(t)])));
-  const found = (t: string) => available.has(t) || available.has(stem(t));
-  return distinctiveTerms(question).filter((t) => !YEAR.test(t) && !aliasesOf(t).some(found));
+  const sets = evidence.map(evidenceTokens);
+  return missingTerms(distinctiveTerms(question), (t) => sets.some((set) => set.has(t)));
+}
+
+/** Of `terms` (from `distinctiveTerms`), those that `mentions` finds under no alias, years aside. */
+export function missingTerms(terms: readonly string[], mentions: (token: string) => boolean): string[] {
+  const found = (t: string) => mentions(t) || mentions(stem(t));
+  return terms.filter((t) => !YEAR.test(t) && !aliasesOf(t).some(found));
 }
 
 /** The years a question names, checked per answering sentence by `yearsGrounded`. */

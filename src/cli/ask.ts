@@ -20,6 +20,7 @@ try {
   });
   const response = await rag.ask({ question });
   console.log(asJson ? JSON.stringify(response, null, 2) : formatAnswer(response));
+  await rag.close();
 } catch (error) {
   fail(error);
 }

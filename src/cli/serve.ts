@@ -11,7 +11,7 @@ try {
     console.log(`Listening on http://${host}:${port} (loading index and model; /readyz reports when ready)`);
   });
   server.on("error", (error) => fail(error));
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => server.close(() => void rag.close().finally(() => process.exit(0)));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   const started = Date.now();

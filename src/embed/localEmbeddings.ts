@@ -2,6 +2,7 @@ import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { Embeddings } from "@langchain/core/embeddings";
 import { env, pipeline, type FeatureExtractionPipeline } from "@xenova/transformers";
+import onnxruntime from "onnxruntime-node";
 import { RagError } from "../errors.js";
 import type { Embedder } from "./embedder.js";
 
@@ -11,7 +12,16 @@ export interface LocalModelOptions {
   quantized: boolean;
   /** Texts per forward pass; onnxruntime keeps memory for the largest batch it has seen. */
   batchSize?: number;
+  /** onnxruntime intra-op threads; 0 leaves its default (one per core). */
+  threads?: number;
 }
+
+/** The model was trained on at most 256 word pieces; what lies beyond only costs time. */
+export const MAX_MODEL_TOKENS = 256;
+// No word piece is longer than 16 characters, so this many characters always
+// hold the first 256 pieces: a megabyte of text is cut before the tokenizer
+// walks all of it.
+const MAX_INPUT_CHARS = MAX_MODEL_TOKENS * 16;
 
 /**
  * The local transformers.js model (mean pooling, L2-normalised), usable both as
@@ -52,9 +62,10 @@ export class LocalEmbeddings extends Embeddings implements Embedder {
     env.localModelPath = options.modelsDir;
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
-    const extractor = (await pipeline("feature-extraction", options.modelId, {
-      quantized: options.quantized,
-    })) as FeatureExtractionPipeline;
+    const extractor = (await withSessionOptions(sessionOptions(options.threads ?? 0), () =>
+      pipeline("feature-extraction", options.modelId, { quantized: options.quantized }),
+    )) as FeatureExtractionPipeline;
+    extractor.tokenizer.model_max_length = Math.min(extractor.tokenizer.model_max_length, MAX_MODEL_TOKENS);
     return new LocalEmbeddings(options.modelId, modelConfig.hidden_size ?? 384, extractor, options.batchSize ?? 32);
   }
 
@@ -64,7 +75,7 @@ export class LocalEmbeddings extends Embeddings implements Embedder {
     const vectors = new Array<Float32Array>(texts.length);
     for (let i = 0; i < order.length; i += this.batchSize) {
       const batch = order.slice(i, i + this.batchSize);
-      const output = await this.extractor(batch.map((j) => texts[j]!), { pooling: "mean", normalize: true });
+      const output = await this.extractor(batch.map((j) => texts[j]!.slice(0, MAX_INPUT_CHARS)), { pooling: "mean", normalize: true });
       const data = output.data as Float32Array;
       batch.forEach((j, row) => {
         vectors[j] = data.slice(row * this.dimensions, (row + 1) * this.dimensions);
@@ -79,5 +90,26 @@ export class LocalEmbeddings extends Embeddings implements Embedder {
 
   async embedQuery(document: string): Promise<number[]> {
     return Array.from((await this.embed([document]))[0]!);
+  }
+}
+
+function sessionOptions(threads: number): Record<string, unknown> {
+  return threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {};
+}
+
+/**
+ * transformers.js 2.x creates its onnxruntime session with no way to pass
+ * session options, so thread counts are added to its `InferenceSession.create`
+ * call for the duration of one model load.
+ */
+async function withSessionOptions<T>(extra: Record<string, unknown>, load: () => Promise<T>): Promise<T> {
+  const session = onnxruntime.InferenceSession;
+  const create = session.create;
+  session.create = ((model: unknown, options?: object) =>
+    (create as (m: unknown, o: object) => unknown).call(session, model, { ...options, ...extra })) as typeof create;
+  try {
+    return await load();
+  } finally {
+    session.create = create;
   }
 }

@@ -25,16 +25,15 @@ export function expectedAnswerType(question: string): AnswerType {
  * date, or a proper name; or, for "what did X say", reported speech. The
  * question is parsed once, not per sentence.
  */
-export function suppliesAnswerTo(question: string): (sentence: string) => boolean {
+export function suppliesAnswerTo(question: string): (sentence: string, words?: readonly string[]) => boolean {
   const type = expectedAnswerType(question);
   if (type === null) return () => false;
   if (type === "statement") return (sentence) => REPORTED_SPEECH.test(sentence);
   const asked = new Set(tokenize(question).map(stem));
-  return (sentence) => casedWords(sentence).some((word, i) => {
-    const token = word.toLowerCase();
-    if (asked.has(stem(token))) return false;
-    if (type === "quantity") return (/\d/.test(word) && !YEAR.test(word)) || NUMBER_WORD.test(word);
-    if (type === "date") return MONTH.test(word) || YEAR.test(word) || /^\d{4}s$/.test(word);
-    return i > 0 && /^\p{Lu}/u.test(word) && word.length > 1;
-  });
+  const isOfType =
+    type === "quantity" ? (word: string) => (/\d/.test(word) && !YEAR.test(word)) || NUMBER_WORD.test(word)
+    : type === "date" ? (word: string) => MONTH.test(word) || YEAR.test(word) || /^\d{4}s$/.test(word)
+    : (word: string, i: number) => i > 0 && word.length > 1 && /^\p{Lu}/u.test(word);
+  // The cheap shape test goes first: few words are figures, dates or names.
+  return (sentence, words = casedWords(sentence)) => words.some((word, i) => isOfType(word, i) && !asked.has(stem(word.toLowerCase())));
 }

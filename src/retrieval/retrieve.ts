@@ -95,9 +95,10 @@ export async function retrieve(
   const all = [...candidates.values()];
   const maxFused = Math.max(...all.map((c) => c.fused), Number.EPSILON);
   for (const c of all) {
-    if (Number.isNaN(c.dense)) c.dense = bestSentence(ctx, c.id, scoreSentence).dense;
+    const best = Number.isNaN(c.dense) || options.rerankWeight > 0 ? bestSentence(ctx, c.id, scoreSentence) : undefined;
+    if (Number.isNaN(c.dense)) c.dense = best!.dense;
     c.score = c.fused / maxFused;
-    if (options.rerankWeight > 0) c.score += options.rerankWeight * bestSentence(ctx, c.id, scoreSentence).score;
+    if (options.rerankWeight > 0) c.score += options.rerankWeight * best!.score;
   }
   all.sort((a, b) => b.score - a.score);
   return toPassages(ctx, all, k, options);
@@ -105,7 +106,7 @@ export async function retrieve(
 
 function bestSentence(ctx: RetrievalContext, chunkId: number, scoreSentence: (id: number) => SentenceScore): SentenceScore {
   let best: SentenceScore = { dense: 0, lexical: 0, typed: false, score: -Infinity };
-  for (const id of ctx.lookup.within(ctx.index.chunks[chunkId]!)) {
+  for (const id of ctx.lookup.ofChunk(chunkId)) {
     const s = scoreSentence(id);
     if (s.score > best.score) best = s;
   }

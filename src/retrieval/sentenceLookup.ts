@@ -1,4 +1,4 @@
-import { contentTerms } from "./terms.js";
+import { casedWords, contentTerms, evidenceTokens } from "./terms.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { Span } from "../types.js";
 
@@ -6,7 +6,13 @@ import type { Span } from "../types.js";
 export interface SentenceLookup {
   /** Ids of the sentences that overlap `span`, in document order. */
   within(span: Span): number[];
+  /** `within(index.chunks[chunkId])`, computed once per chunk. */
+  ofChunk(chunkId: number): readonly number[];
   terms(sentenceId: number): ReadonlySet<string>;
+  /** The sentence's words as written (`casedWords`), computed once. */
+  words(sentenceId: number): readonly string[];
+  /** Every token of the sentence and its stem (`evidenceTokens`), computed once. */
+  mentions(sentenceId: number): ReadonlySet<string>;
   /** Inverse sentence frequency; terms the corpus never uses weigh the most. */
   idf(term: string): number;
 }
@@ -24,8 +30,13 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
   const df = new Map<string, number>();
   for (const set of termSets) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
   const n = termSets.length;
+  // Filled as questions touch sentences: most never become candidates.
+  const words = new Map<number, string[]>();
+  const mentions = new Map<number, Set<string>>();
 
-  return {
+  const chunkSentences = new Map<number, number[]>();
+  const lookup: SentenceLookup = {
+    ofChunk: (chunkId) => memo(chunkSentences, chunkId, () => lookup.within(index.chunks[chunkId]!)),
     within(span) {
       const ids = byDoc.get(span.docId) ?? [];
       let lo = 0;
@@ -40,6 +51,15 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
       return out;
     },
     terms: (id) => termSets[id]!,
+    words: (id) => memo(words, id, () => casedWords(index.sentences[id]!.text)),
+    mentions: (id) => memo(mentions, id, () => evidenceTokens(index.sentences[id]!.text)),
     idf: (term) => Math.log(1 + n / (1 + (df.get(term) ?? 0))),
   };
+  return lookup;
+}
+
+function memo<T>(cache: Map<number, T>, id: number, compute: () => T): T {
+  let value = cache.get(id);
+  if (value === undefined) cache.set(id, (value = compute()));
+  return value;
 }

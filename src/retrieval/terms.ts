@@ -13,14 +13,23 @@ export function tokenize(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+(?:[.,'’-][\p{L}\p{N}]+)*/gu) ?? [];
 }
 
+// Stemming runs for every word of every candidate sentence of every question;
+// the vocabulary is small, so remembering results beats recomputing them. The
+// cap keeps hostile queries full of made-up words from growing it without end.
+const STEM_CACHE_LIMIT = 200_000;
+const stems = new Map<string, string>();
+
 /** Crude English stemmer: enough to match "sanctions"/"sanction", "provided"/"provide". */
 export function stem(token: string): string {
-  if (/\d/.test(token) || token.length <= 3) return token;
-  return token
-    .replace(/['’]s$/, "")
-    .replace(/(?:ies)$/, "y")
-    .replace(/(?:ing|ed|es|s)$/, "")
-    .replace(/e$/, "");
+  let stemmed = stems.get(token);
+  if (stemmed === undefined) {
+    stemmed = /\d/.test(token) || token.length <= 3
+      ? token
+      : token.replace(/['’]s$/, "").replace(/(?:ies)$/, "y").replace(/(?:ing|ed|es|s)$/, "").replace(/e$/, "");
+    if (stems.size >= STEM_CACHE_LIMIT) stems.clear();
+    stems.set(token, stemmed);
+  }
+  return stemmed;
 }
 
 /** Words as written, case kept and trailing punctuation and possessive 's dropped: "Japan's" → "Japan", "$3" → "$3". */
@@ -29,6 +38,11 @@ export function casedWords(text: string): string[] {
 }
 
 export const isStopword = (token: string): boolean => STOPWORDS.has(token);
+
+/** Every token of a text and its stem: what a text can be said to mention. */
+export function evidenceTokens(text: string): Set<string> {
+  return new Set(tokenize(text).flatMap((t) => [t, stem(t)]));
+}
 
 /** Distinct stemmed content terms of a text. */
 export function contentTerms(text: string): string[] {

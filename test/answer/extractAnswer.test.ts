@@ -4,6 +4,7 @@ import { splitSentences } from "../../src/ingest/sentences.js";
 import type { Passage } from "../../src/retrieval/retrieve.js";
 import type { SentenceScore } from "../../src/retrieval/scoreSentences.js";
 import { createSentenceLookup } from "../../src/retrieval/sentenceLookup.js";
+import { evidenceTokens } from "../../src/retrieval/terms.js";
 import type { LoadedIndex } from "../../src/store/indexParts.js";
 import type { VectorStore } from "../../src/store/vectorStore.js";
 
@@ -24,7 +25,7 @@ const index: LoadedIndex = {
 };
 const lookup = createSentenceLookup(index);
 const passage: Passage = { docId: "doc", start: 0, end: TEXT.length, text: TEXT, title: "Recovery", score: 1, dense: 1 };
-const context = new Map<string, DocumentContext>([["doc", { label: "Recovery", years: [] }]]);
+const context = new Map<string, DocumentContext>([["doc", { labelTokens: evidenceTokens("Recovery"), years: [] }]]);
 
 /** Scores by sentence opening, so each test states which sentence the model would prefer. */
 function scorer(scores: Record<string, { score: number; typed?: boolean }>) {

@@ -33,6 +33,7 @@ export async function startService(options: RagOptions = {}): Promise<RunningSer
     indexDir,
     async close() {
       await new Promise((resolve) => server.close(resolve));
+      await rag.close();
     },
   };
 }

@@ -1,0 +1,30 @@
+// Runs inside a worker thread: the model's forward pass is synchronous native
+// code, and here it cannot stall the HTTP event loop.
+import { parentPort, workerData } from "node:worker_threads";
+import { RagError } from "../errors.js";
+import { LocalEmbeddings, type LocalModelOptions } from "./localEmbeddings.js";
+import type { WorkerReply, WorkerRequest } from "./workerProtocol.js";
+
+const port = parentPort!;
+const describe = (error: unknown) =>
+  error instanceof RagError ? { code: error.code, message: error.message } : { code: "internal", message: (error as Error).message ?? String(error) };
+
+try {
+  const model = await LocalEmbeddings.load(workerData as LocalModelOptions);
+  port.postMessage({ type: "ready", modelId: model.modelId, dimensions: model.dimensions } satisfies WorkerReply);
+  // One request at a time, in arrival order: batching strangers' texts together
+  // would change their vectors (the int8 model is not padding-invariant).
+  let queue = Promise.resolve();
+  port.on("message", (request: WorkerRequest) => {
+    queue = queue.then(async () => {
+      try {
+        const vectors = await model.embed(request.texts);
+        port.postMessage({ type: "vectors", id: request.id, vectors } satisfies WorkerReply, vectors.map((v) => v.buffer as ArrayBuffer));
+      } catch (error) {
+        port.postMessage({ type: "error", id: request.id, error: describe(error) } satisfies WorkerReply);
+      }
+    });
+  });
+} catch (error) {
+  port.postMessage({ type: "failed", error: describe(error) } satisfies WorkerReply);
+}

@@ -1,0 +1,33 @@
+import type { RagConfig } from "../config.js";
+import { CachedEmbedder } from "./cachedEmbedder.js";
+import type { Embedder } from "./embedder.js";
+import { LocalEmbeddings, type LocalModelOptions } from "./localEmbeddings.js";
+import { WorkerEmbedder } from "./workerEmbedder.js";
+
+export interface LoadedEmbedder {
+  /** For ingest: every text goes to the model. */
+  embedder: Embedder;
+  /** For questions: the same model behind the query cache. */
+  queries: Embedder;
+  /** Stops the worker thread, if any. */
+  close(): Promise<void>;
+}
+
+/** The configured local model: in a worker thread or in-process, with its thread count and query cache. */
+export async function loadEmbedder(config: RagConfig): Promise<LoadedEmbedder> {
+  const options: LocalModelOptions = {
+    modelsDir: config.modelsDir,
+    modelId: config.modelId,
+    quantized: config.quantized,
+    batchSize: config.embedBatchSize,
+    threads: config.embedThreads,
+  };
+  const embedder = config.embedInWorker ? await WorkerEmbedder.start(options) : await LocalEmbeddings.load(options);
+  return {
+    embedder,
+    queries: config.queryCacheSize > 0 ? new CachedEmbedder(embedder, config.queryCacheSize) : embedder,
+    close: async () => {
+      if (embedder instanceof WorkerEmbedder) await embedder.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveConfig } from "../../src/config.js";
+import { LocalEmbeddings } from "../../src/embed/localEmbeddings.js";
+import { WorkerEmbedder } from "../../src/embed/workerEmbedder.js";
+import { RagError } from "../../src/errors.js";
+
+const { modelsDir, modelId } = resolveConfig({}, {});
+
+describe("WorkerEmbedder (the real model in a worker thread)", () => {
+  let worker: WorkerEmbedder;
+  beforeAll(async () => {
+    worker = await WorkerEmbedder.start({ modelsDir, modelId, quantized: true, batchSize: 64 });
+  });
+  afterAll(() => worker.close());
+
+  it("gives the same vectors as the model in-process", async () => {
+    const texts = ["How much has Japan given Ukraine?", "Japan froze the assets of Russian officials.", "short"];
+    const local = await LocalEmbeddings.load({ modelsDir, modelId, quantized: true });
+    const [fromWorker, inProcess] = [await worker.embed(texts), await local.embed(texts)];
+    expect(worker.dimensions).toBe(384);
+    expect(fromWorker).toHaveLength(3);
+    fromWorker.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(inProcess[i]!)));
+  });
+
+  it("keeps the event loop free while it embeds", async () => {
+    // One forward pass over 32 long texts: in-process this would block the loop for its whole length.
+    const texts = Array.from({ length: 32 }, (_, i) => `Passage ${i}: ` + "Japan imposed sanctions on Russia and froze assets. ".repeat(8));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const started = performance.now();
+    await worker.embed(texts);
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    // Timers fire throughout, not only once the batch is done.
+    expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 5 / 4));
+    expect(ticks).toBeGreaterThan(3);
+  });
+
+  it("answers concurrent calls each with their own vectors", async () => {
+    const texts = ["sanctions", "humanitarian aid", "frozen assets", "energy imports"];
+    const together = await Promise.all(texts.map((t) => worker.embed([t])));
+    const oneByOne = [];
+    for (const t of texts) oneByOne.push((await worker.embed([t]))[0]!);
+    // Requests are never batched together, so a vector does not depend on what else was in flight.
+    together.forEach(([v], i) => expect(Array.from(v!)).toEqual(Array.from(oneByOne[i]!)));
+  });
+
+  it("fails to start with model_not_found naming the directory when the model is missing", async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), "no-model-"));
+    try {
+      const error = await WorkerEmbedder.start({ modelsDir: empty, modelId, quantized: true }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RagError);
+      expect((error as RagError).code).toBe("model_not_found");
+      expect((error as RagError).message).toContain(empty);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
