@@ -37,10 +37,22 @@ export interface Rag {
   load(hooks?: LoadHooks): Promise<EnsureIndexResult>;
   search(body: unknown): Promise<SearchResponse>;
   ask(body: unknown): Promise<AskResponse>;
+  /** The loaded parts, for benchmarks and diagnostics that time each stage; not for request handling. */
+  internals(): RagInternals;
   /** Stops the embedding worker; the instance can be loaded again afterwards. */
   close(): Promise<void>;
   listDocuments(): DocumentMetadata[];
   getDocument(docId: string): CorpusDocument;
+}
+
+export interface RagInternals {
+  /** The query embedder (behind the query cache when one is configured). */
+  embedder: Embedder;
+  retrieval: RetrievalContext;
+  documentContext: ReadonlyMap<string, DocumentContext>;
+  retrievalOptions: RetrievalOptions;
+  answerOptions: AnswerOptions;
+  sentenceWeights: SentenceWeights;
 }
 
 interface Loaded {
@@ -153,6 +165,10 @@ export function createRag(options: RagOptions = {}): Rag {
       const { passages, scoreSentence, state } = await retrieveFor(question, k);
       const { index, lookup } = state.retrieval;
       return extractAnswer(question, passages, index, lookup, scoreSentence, state.documentContext, answerOptions);
+    },
+    internals() {
+      const { embedder, retrieval, documentContext } = requireLoaded();
+      return { embedder, retrieval, documentContext, retrievalOptions, answerOptions, sentenceWeights: weights };
     },
     async close() {
       const model = modelLoading;

@@ -65,11 +65,16 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
 
   const embedder = await options.getEmbedder();
   const texts = [...chunks, ...sentences].map((s) => s.text);
-  const vectors: Float32Array[] = [];
+  // Shortest first across the whole corpus: each batch then pads to a length
+  // close to its own texts', which wastes the least compute.
+  const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+  const vectors = new Array<Float32Array>(texts.length);
   options.onProgress?.({ phase: "embed", done: 0, total: texts.length });
-  for (let i = 0; i < texts.length; i += PROGRESS_BATCH) {
-    vectors.push(...(await embedder.embed(texts.slice(i, i + PROGRESS_BATCH))));
-    options.onProgress?.({ phase: "embed", done: vectors.length, total: texts.length });
+  for (let i = 0; i < order.length; i += PROGRESS_BATCH) {
+    const slice = order.slice(i, i + PROGRESS_BATCH);
+    const embedded = await embedder.embed(slice.map((j) => texts[j]!));
+    slice.forEach((j, row) => (vectors[j] = embedded[row]!));
+    options.onProgress?.({ phase: "embed", done: Math.min(i + PROGRESS_BATCH, order.length), total: texts.length });
   }
 
   const sentenceVectors = new Float32Array(sentences.length * embedder.dimensions);

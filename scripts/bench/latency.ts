@@ -1,0 +1,52 @@
+// Where the time of one query goes, stage by stage, in-process; and the same
+// queries end to end over HTTP, one at a time.
+import { performance } from "node:perf_hooks";
+import { extractAnswer } from "../../src/answer/extractAnswer.js";
+import type { Rag } from "../../src/rag.js";
+import { retrieve } from "../../src/retrieval/retrieve.js";
+import { createSentenceScorer } from "../../src/retrieval/scoreSentences.js";
+import { summarize, type Summary } from "./stats.js";
+
+export type Stage = "embed" | "dense" | "lexical" | "fusionAndRerank" | "answer";
+
+export async function measureStages(rag: Rag, texts: string[], k = 5): Promise<Record<Stage, Summary>> {
+  const { embedder, retrieval, documentContext, retrievalOptions, answerOptions, sentenceWeights } = rag.internals();
+  const times: Record<Stage, number[]> = { embed: [], dense: [], lexical: [], fusionAndRerank: [], answer: [] };
+  const n = Math.max(k, retrievalOptions.candidates);
+  for (const text of texts) {
+    let t = performance.now();
+    const [vector] = await embedder.embed([text]);
+    times.embed.push(performance.now() - t);
+    t = performance.now();
+    await retrieval.index.chunkStore.search(vector!, n);
+    const dense = performance.now() - t;
+    t = performance.now();
+    retrieval.lexical.search(text, n);
+    const lexical = performance.now() - t;
+    t = performance.now();
+    const scorer = createSentenceScorer(retrieval.index, retrieval.lookup, text, vector!, sentenceWeights);
+    const passages = await retrieve(retrieval, text, vector!, k, scorer, retrievalOptions);
+    // retrieve() runs both first stages itself; what it adds beyond them is fusion, rerank and merging.
+    times.fusionAndRerank.push(Math.max(0, performance.now() - t - dense - lexical));
+    times.dense.push(dense);
+    times.lexical.push(lexical);
+    t = performance.now();
+    extractAnswer(text, passages, retrieval.index, retrieval.lookup, scorer, documentContext, answerOptions);
+    times.answer.push(performance.now() - t);
+  }
+  return Object.fromEntries(Object.entries(times).map(([stage, values]) => [stage, summarize(values)])) as Record<Stage, Summary>;
+}
+
+/** Sequential requests over HTTP, each with its own text; a non-200 answer aborts the benchmark. */
+export async function measureHttp(url: string, path: "/v1/search" | "/v1/ask", texts: string[]): Promise<Summary> {
+  const field = path === "/v1/search" ? "query" : "question";
+  const times: number[] = [];
+  for (const text of texts) {
+    const started = performance.now();
+    const response = await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ [field]: text }) });
+    await response.arrayBuffer();
+    times.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status} for ${JSON.stringify(text)}`);
+  }
+  return summarize(times);
+}

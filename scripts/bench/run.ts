@@ -1,0 +1,105 @@
+// npm run bench [-- --smoke] [--seconds N] [--out DIR]
+// Measures the model's limits, then the service against them, and writes
+// <out>/bench.json (default bench/results/) with the goals of issue 5 checked.
+import { mkdir, writeFile } from "node:fs/promises";
+import type { Server } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { resolveConfig } from "../../src/config.js";
+import { readQuestions, DEFAULT_DEV_SET } from "../../src/eval/questions.js";
+import { createRag } from "../../src/rag.js";
+import { createApp } from "../../src/server/app.js";
+import { measureIngest } from "./ingest.js";
+import { measureHttp, measureStages } from "./latency.js";
+import { loadBarePipeline, measureModelLimits } from "./modelLimits.js";
+import { measureColdStart, startServer } from "./serverProcess.js";
+import { round, variants } from "./stats.js";
+import { runThroughput } from "./throughput.js";
+import { startTutorialServer } from "./tutorialServer.js";
+
+const args = process.argv.slice(2);
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const smoke = args.includes("--smoke");
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const outDir = path.resolve(option("--out") ?? path.join(repoRoot, "bench", "results"));
+const seconds = Number(option("--seconds") ?? (smoke ? 1 : 20));
+const profile = smoke
+  ? { rounds: 1, connections: [1, 4], coldStarts: 1 }
+  : { rounds: 4, connections: [1, 8, 32], coldStarts: 3 };
+
+const log = (line: string) => process.stderr.write(line + "\n");
+const config = resolveConfig();
+const questions = (await readQuestions(DEFAULT_DEV_SET)).map((q) => q.question).slice(0, smoke ? 6 : undefined);
+const texts = (tag: string) => variants(questions, questions.length * profile.rounds, tag);
+
+log("stages in-process…");
+const rag = createRag();
+await rag.load();
+const stages = await measureStages(rag, texts("stages"));
+
+log("HTTP, one request at a time (ours and the LangChain tutorial default, same process)…");
+const ours: Server = await new Promise((resolve) => {
+  const s = createApp(rag).listen(0, "127.0.0.1", () => resolve(s));
+});
+const oursUrl = `http://127.0.0.1:${(ours.address() as { port: number }).port}`;
+const tutorial = await startTutorialServer(config);
+const http = {
+  search: await measureHttp(oursUrl, "/v1/search", texts("search")),
+  ask: await measureHttp(oursUrl, "/v1/ask", texts("ask")),
+  tutorialSearch: await measureHttp(tutorial.url, "/v1/search", texts("tutorial")),
+};
+await tutorial.close();
+await new Promise((resolve) => ours.close(resolve));
+await rag.close();
+
+// Measured after the service's own runs: in one process, the bare pipeline's
+// onnxruntime session slowed the service's later requests down.
+log("model limits (bare pipeline)…");
+const extractor = await loadBarePipeline(config);
+const limits = await measureModelLimits(extractor, texts("floor"));
+
+log("ingest of the corpus…");
+const ingest = await measureIngest(config, config.corpusDir, extractor);
+
+log(`throughput: autocannon against npm start, ${seconds} s per level…`);
+const server = await startServer({ readyTimeoutMs: 600_000 });
+let throughput;
+try {
+  throughput = await runThroughput({ url: server.url, path: "/v1/search", connections: profile.connections, durationSeconds: seconds, queries: questions });
+} finally {
+  await server.stop();
+}
+
+log("cold start…");
+const coldStart = await measureColdStart(profile.coldStarts);
+
+const floor = limits.queryEmbedMs.p50;
+const at8 = throughput.find((t) => t.connections === 8) ?? throughput[throughput.length - 1]!;
+const goals = [
+  { goal: "/v1/search p50 ≤ 1.3× bare query embedding p50", value: round(http.search.p50 / floor, 2), target: 1.3, met: http.search.p50 / floor <= 1.3 },
+  { goal: "/v1/ask p50 ≤ 1.5× bare query embedding p50", value: round(http.ask.p50 / floor, 2), target: 1.5, met: http.ask.p50 / floor <= 1.5 },
+  { goal: "/v1/search p50 ≤ LangChain tutorial /v1/search p50", value: round(http.search.p50 / http.tutorialSearch.p50, 2), target: 1, met: http.search.p50 <= http.tutorialSearch.p50 },
+  { goal: `throughput at ${at8.connections} connections ≥ 0.85 of the embedding ceiling, 0 errors`, value: round(at8.requestsPerSecond / limits.ceiling.embeddingsPerSecond, 2), target: 0.85, met: at8.requestsPerSecond / limits.ceiling.embeddingsPerSecond >= 0.85 && throughput.every((t) => t.errors + t.non2xx === 0) },
+  { goal: "ingest ≥ 0.8 of bare batched embedding", value: ingest.ratio, target: 0.8, met: ingest.ratio >= 0.8 },
+  { goal: "ready ≤ 1.5 s after start (built index)", value: round(coldStart.p50 / 1000, 2), target: 1.5, met: coldStart.p50 <= 1500 },
+];
+
+const report = {
+  kind: smoke ? "smoke" : "full",
+  measuredAt: new Date().toISOString(),
+  machine: { cpus: (await import("node:os")).cpus().length, node: process.version, embedThreads: config.embedThreads, embedInWorker: config.embedInWorker },
+  questions: questions.length,
+  limits,
+  stagesMs: stages,
+  httpMs: http,
+  ingest,
+  throughput,
+  coldStartMs: coldStart,
+  goals,
+};
+await mkdir(outDir, { recursive: true });
+const file = path.join(outDir, smoke ? "smoke.json" : "bench.json");
+await writeFile(file, JSON.stringify(report, null, 2) + "\n");
+log(`\nwrote ${file}`);
+for (const g of goals) log(`${g.met ? "met    " : "NOT MET"} ${g.goal}: ${g.value} (target ${g.target})`);
+process.exit(0);
