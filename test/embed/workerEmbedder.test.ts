@@ -42,7 +42,7 @@ describe("WorkerEmbedder (the real model in a worker thread)", () => {
   it("answers concurrent calls each with their own vectors", async () => {
     const texts = ["sanctions", "humanitarian aid", "frozen assets", "energy imports"];
     const together = await Promise.all(texts.map((t) => worker.embed([t])));
-    const oneByOne = [];
+    const oneByOne: Float32Array[] = [];
     for (const t of texts) oneByOne.push((await worker.embed([t]))[0]!);
     // Requests are never batched together, so a vector does not depend on what else was in flight.
     together.forEach(([v], i) => expect(Array.from(v!)).toEqual(Array.from(oneByOne[i]!)));

@@ -1,0 +1,55 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { SHARED_TEST_INDEX } from "../helpers/server.js";
+
+// The benchmark scripts at tiny sizes, so they cannot rot; their numbers are not judged here.
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const run = (script: string, args: string[]) =>
+  promisify(execFile)(process.execPath, ["--import", "tsx", path.join(repoRoot, script), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, INDEX_DIR: SHARED_TEST_INDEX },
+    maxBuffer: 1 << 24,
+  });
+
+describe("benchmark smoke runs", () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("npm run bench -- --smoke measures every part and checks every goal", { timeout: 600_000 }, async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), "bench-smoke-"));
+    dirs.push(out);
+    await run("scripts/bench/run.ts", ["--smoke", "--out", out]);
+    const report = JSON.parse(await readFile(path.join(out, "smoke.json"), "utf8"));
+    expect(report.limits.queryEmbedMs.p50).toBeGreaterThan(0);
+    expect(report.limits.ceiling.embeddingsPerSecond).toBeGreaterThan(0);
+    for (const stage of ["embed", "dense", "lexical", "fusionAndRerank", "answer"]) expect(report.stagesMs[stage].n).toBeGreaterThan(0);
+    expect(report.httpMs.search.p50).toBeGreaterThan(0);
+    expect(report.httpMs.tutorialSearch.p50).toBeGreaterThan(0);
+    expect(report.ingest.chunks).toBeGreaterThan(100);
+    expect(report.throughput.map((t: any) => t.errors + t.non2xx)).toEqual([0, 0]);
+    expect(report.coldStartMs.runs).toHaveLength(1);
+    expect(report.goals).toHaveLength(6);
+    for (const goal of report.goals) expect(Number.isFinite(goal.value)).toBe(true);
+  });
+
+  it("npm run bench:scale builds and searches synthetic corpora of growing size", { timeout: 300_000 }, async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), "bench-scale-"));
+    dirs.push(out);
+    await run("scripts/bench/scale.ts", ["--sizes", "100,300", "--queries", "20", "--out", out]);
+    const report = JSON.parse(await readFile(path.join(out, "scale.json"), "utf8"));
+    expect(report.sizes.map((s: any) => s.chunks)).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(report.sizes[1].chunks).toBeGreaterThan(report.sizes[0].chunks * 2);
+    for (const size of report.sizes) {
+      expect(size.indexBytes).toBeGreaterThan(0);
+      expect(size.searchMs.p95).toBeGreaterThan(0);
+    }
+    expect(Number.isFinite(report.goal.value)).toBe(true);
+  });
+});
