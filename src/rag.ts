@@ -65,7 +65,7 @@ interface Loaded {
 
 /**
  * What a document establishes for every passage in it: its title, author,
- * publisher and date, and the years it mentions (see `ungroundedTerms`).
+ * publisher and date, and the years it mentions (see `missingTerms` and `yearsGrounded`).
  */
 function documentContextOf(doc: CorpusDocument): DocumentContext {
   const years = new Set([doc.title, doc.date, doc.text].join(" ").match(/\b(?:19|20)\d\d\b/g) ?? []);

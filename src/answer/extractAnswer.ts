@@ -69,31 +69,24 @@ export function extractAnswer(
 ): AskResponse {
   // Only sentences from passages that mention every figure and name of the question may answer it.
   const named = distinctiveTerms(question);
-  const grounded = new Map<Passage, boolean>();
-  const isGrounded = (p: Passage) => {
-    if (!options.requireGrounding) return true;
-    let ok = grounded.get(p);
-    if (ok === undefined) {
-      const evidence = options.groundingScope === "passage" ? [p] : passages;
-      const sentences = evidence.flatMap((e) => lookup.within(e));
-      const mentions = (token: string) =>
-        sentences.some((id) => lookup.mentions(id).has(token)) ||
-        evidence.some((e) => documentContext.get(e.docId)?.labelTokens.has(token));
-      ok = missingTerms(named, mentions).length === 0;
-      grounded.set(p, ok);
-    }
-    return ok;
+  const sentencesOf = new Map(passages.map((p) => [p, lookup.within(p)]));
+  const groundedIn = (evidence: Passage[]) => {
+    const mentions = (token: string) =>
+      evidence.some((e) => sentencesOf.get(e)!.some((id) => lookup.mentions(id).has(token)) || documentContext.get(e.docId)?.labelTokens.has(token));
+    return missingTerms(named, mentions).length === 0;
   };
-  const years = askedYears(question);
+  // Decided once for all passages unless each passage must ground the question by itself.
+  const groundedForAll = !options.requireGrounding || (options.groundingScope === "passages" ? groundedIn(passages) : undefined);
+  const years = askedYears(named);
   const mustSupplyType = STRICT_ANSWER_TYPES.has(expectedAnswerType(question));
   const seen = new Set<number>();
   const ranked: Candidate[] = [];
   for (const passage of passages) {
-    if (!isGrounded(passage)) continue;
-    for (const id of lookup.within(passage)) {
+    if (!(groundedForAll ?? groundedIn([passage]))) continue;
+    const documentYears = documentContext.get(passage.docId)?.years ?? [];
+    for (const id of sentencesOf.get(passage)!) {
       if (seen.has(id)) continue;
       seen.add(id);
-      const documentYears = documentContext.get(passage.docId)?.years ?? [];
       const text = index.sentences[id]!.text;
       if (!isProse(text)) continue;
       if (options.requireGrounding && !yearsGrounded(years, text, documentYears)) continue;

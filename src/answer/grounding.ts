@@ -1,4 +1,4 @@
-import { casedWords, evidenceTokens, stem, tokenize } from "../retrieval/terms.js";
+import { casedWords, stem, tokenize } from "../retrieval/terms.js";
 import { aliasesOf } from "./aliases.js";
 
 // Capitalised words that carry no specific reference; a question may use them
@@ -31,21 +31,15 @@ export function distinctiveTerms(question: string): string[] {
 
 const YEAR = /^(?:19|20)\d\d$/;
 
-/** The distinctive terms of the question, years aside, that none of the evidence texts contains. */
-export function ungroundedTerms(question: string, evidence: string[]): string[] {
-  const sets = evidence.map(evidenceTokens);
-  return missingTerms(distinctiveTerms(question), (t) => sets.some((set) => set.has(t)));
-}
-
 /** Of `terms` (from `distinctiveTerms`), those that `mentions` finds under no alias, years aside. */
 export function missingTerms(terms: readonly string[], mentions: (token: string) => boolean): string[] {
   const found = (t: string) => mentions(t) || mentions(stem(t));
   return terms.filter((t) => !YEAR.test(t) && !aliasesOf(t).some(found));
 }
 
-/** The years a question names, checked per answering sentence by `yearsGrounded`. */
-export function askedYears(question: string): string[] {
-  return distinctiveTerms(question).filter((t) => YEAR.test(t));
+/** The years among a question's distinctive terms, checked per answering sentence by `yearsGrounded`. */
+export function askedYears(distinctive: readonly string[]): string[] {
+  return distinctive.filter((t) => YEAR.test(t));
 }
 
 /**
