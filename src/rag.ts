@@ -91,9 +91,14 @@ export function createRag(options: RagOptions = {}): Rag {
   async function load(hooks: LoadHooks = {}): Promise<EnsureIndexResult> {
     const corpus = await loadCorpus(config.corpusDir);
     // The model loads while the index is checked, so a fresh index costs no extra wait.
-    const embedderReady = (modelLoading ??= givenEmbedder
-      ? Promise.resolve({ embedder: givenEmbedder, queries: givenEmbedder, close: async () => {} })
-      : loadEmbedder(config));
+    const embedderReady = (modelLoading ??= (
+      givenEmbedder ? Promise.resolve({ embedder: givenEmbedder, queries: givenEmbedder, close: async () => {} }) : loadEmbedder(config)
+    ).catch((error: unknown) => {
+      modelLoading = undefined; // a later load() tries again instead of repeating this failure
+      throw error;
+    }));
+    // If building the index fails first, this rejection must not go unhandled and crash the process.
+    embedderReady.catch(() => undefined);
     const getEmbedder = async () => (await embedderReady).embedder;
     const built = await ensureIndex({
       indexDir: config.indexDir,

@@ -5,7 +5,7 @@ import { extractAnswer } from "../../src/answer/extractAnswer.js";
 import type { Rag } from "../../src/rag.js";
 import { retrieve } from "../../src/retrieval/retrieve.js";
 import { createSentenceScorer } from "../../src/retrieval/scoreSentences.js";
-import { summarize, type Summary } from "./stats.js";
+import { summarize, timeEach, type Summary } from "./stats.js";
 
 export type Stage = "embed" | "dense" | "lexical" | "fusionAndRerank" | "answer";
 
@@ -40,13 +40,10 @@ export async function measureStages(rag: Rag, texts: string[], k = 5): Promise<R
 /** Sequential requests over HTTP, each with its own text; a non-200 answer aborts the benchmark. */
 export async function measureHttp(url: string, path: "/v1/search" | "/v1/ask", texts: string[]): Promise<Summary> {
   const field = path === "/v1/search" ? "query" : "question";
-  const times: number[] = [];
-  for (const text of texts) {
-    const started = performance.now();
+  const times = await timeEach(texts, async (text) => {
     const response = await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ [field]: text }) });
     await response.arrayBuffer();
-    times.push(performance.now() - started);
     if (response.status !== 200) throw new Error(`${path} answered ${response.status} for ${JSON.stringify(text)}`);
-  }
+  });
   return summarize(times);
 }

@@ -4,7 +4,7 @@
 import { performance } from "node:perf_hooks";
 import { env, pipeline, type FeatureExtractionPipeline } from "@xenova/transformers";
 import type { RagConfig } from "../../src/config.js";
-import { summarize, round, type Summary } from "./stats.js";
+import { summarize, round, timeEach, type Summary } from "./stats.js";
 
 export interface ModelLimits {
   /** One warm query embedding, sequentially. */
@@ -22,12 +22,7 @@ export async function loadBarePipeline(config: RagConfig): Promise<FeatureExtrac
 export async function measureModelLimits(extractor: FeatureExtractionPipeline, texts: string[], concurrency = 8): Promise<ModelLimits> {
   const embed = (text: string) => extractor([text], { pooling: "mean", normalize: true });
   for (const text of texts.slice(0, 5)) await embed(`warm-up ${text}`);
-  const times: number[] = [];
-  for (const text of texts) {
-    const started = performance.now();
-    await embed(text);
-    times.push(performance.now() - started);
-  }
+  const times = await timeEach(texts, embed);
   let next = 0;
   const started = performance.now();
   await Promise.all(

@@ -15,7 +15,7 @@ import { readQuestions } from "../../src/eval/questions.js";
 import { createRag } from "../../src/rag.js";
 import { hashingEmbedder } from "./hashingEmbedder.js";
 import { measureStages } from "./latency.js";
-import { round, summarize, variants } from "./stats.js";
+import { round, summarize, timeEach, variants } from "./stats.js";
 import { writeSyntheticCorpus } from "./syntheticCorpus.js";
 
 const args = process.argv.slice(2);
@@ -50,15 +50,9 @@ async function measureSize(chunks: number, queries: number): Promise<void> {
     await reloaded.close();
     const rss = process.memoryUsage().rss;
     const questions = (await readQuestions()).map((q) => q.question);
-    const time = async (run: (text: string) => Promise<unknown>, tag: string) => {
-      const times: number[] = [];
-      for (const text of variants(questions, queries, tag)) {
-        const t = performance.now();
-        await run(text);
-        times.push(performance.now() - t);
-      }
-      return summarize(times.slice(Math.min(10, queries / 10)));
-    };
+    // The first calls warm the JIT and caches; they are left out of the summary.
+    const time = async (run: (text: string) => Promise<unknown>, tag: string) =>
+      summarize((await timeEach(variants(questions, queries, tag), run)).slice(Math.min(10, queries / 10)));
     const search = await time((query) => rag.search({ query }), "s");
     const ask = await time((question) => rag.ask({ question }), "a");
     const stagesMs = await measureStages(rag, variants(questions, queries, "t"));

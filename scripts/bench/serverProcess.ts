@@ -7,6 +7,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
+import { percentile } from "../../src/eval/percentile.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -167,8 +168,5 @@ export async function measureColdStart(runs: number, env?: Record<string, string
     times.push(server.readyMs);
     await server.stop();
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const p50 = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { runs: times, p50, max: sorted[sorted.length - 1]! };
+  return { runs: times, p50: percentile(times, 0.5), max: Math.max(...times) };
 }

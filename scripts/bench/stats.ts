@@ -1,8 +1,5 @@
-/** Percentile by nearest rank over a copy, as the reference scorer computes it. */
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN;
-}
+import { performance } from "node:perf_hooks";
+import { percentile } from "../../src/eval/percentile.js";
 
 export interface Summary {
   n: number;
@@ -18,7 +15,22 @@ export const summarize = (values: readonly number[]): Summary => ({
 
 export const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** Distinct texts for every call, so that no cache can stand in for the work. */
+/** The i-th of a run of distinct texts made from `questions`, so that no query cache can stand in for the work. */
+export function distinctText(questions: readonly string[], i: number, tag: string): string {
+  return `${questions[i % questions.length]} (${tag} ${i})`;
+}
+
 export function variants(questions: readonly string[], count: number, tag = "v"): string[] {
-  return Array.from({ length: count }, (_, i) => `${questions[i % questions.length]} (${tag} ${i})`);
+  return Array.from({ length: count }, (_, i) => distinctText(questions, i, tag));
+}
+
+/** Runs `run` on each text in turn, one at a time, and returns each call's milliseconds. */
+export async function timeEach(texts: readonly string[], run: (text: string) => Promise<unknown>): Promise<number[]> {
+  const times: number[] = [];
+  for (const text of texts) {
+    const started = performance.now();
+    await run(text);
+    times.push(performance.now() - started);
+  }
+  return times;
 }

@@ -7,6 +7,8 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import autocannon from "autocannon";
+import { percentile } from "../../src/eval/percentile.js";
+import { distinctText } from "./stats.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -46,8 +48,7 @@ let requestCounter = 0;
 
 export function nextQueryText(queries: string[]): string {
   if (queries.length === 0) throw new Error("queries must not be empty.");
-  const i = requestCounter++;
-  return `${queries[i % queries.length]} (variant ${runTag}-${i})`;
+  return distinctText(queries, requestCounter++, `variant ${runTag}`);
 }
 
 export async function runThroughput(options: ThroughputOptions): Promise<ThroughputResult[]> {
@@ -94,13 +95,12 @@ async function runOnce(options: ThroughputOptions, connections: number): Promise
     });
   });
 
-  latencies.sort((a, b) => a - b);
   const requests = result.requests.total;
   return {
     connections,
     requestsPerSecond: result.duration > 0 ? requests / result.duration : 0,
-    latencyP50Ms: percentile(latencies, 50) ?? result.latency.p50,
-    latencyP99Ms: percentile(latencies, 99) ?? result.latency.p99,
+    latencyP50Ms: latencies.length ? percentile(latencies, 0.5) : result.latency.p50,
+    latencyP99Ms: latencies.length ? percentile(latencies, 0.99) : result.latency.p99,
     requests,
     errors: result.errors,
     non2xx: result.non2xx,
@@ -109,11 +109,6 @@ async function runOnce(options: ThroughputOptions, connections: number): Promise
   };
 }
 
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: number[], p: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 
 export function formatThroughputTable(title: string, results: ThroughputResult[]): string {
   const header = ["connections", "req/s", "p50 ms", "p99 ms", "requests", "errors", "non2xx", "timeouts"];

@@ -1,6 +1,7 @@
 import type { EvalQuestion } from "./questions.js";
 import { holdsEvidence, normalize } from "./relevance.js";
 import type { EvaluatedSystem } from "./system.js";
+import { percentile } from "./percentile.js";
 
 /** The measures of ../shared/eval/score.mjs, computed the same way. */
 export interface EvalReport {
@@ -94,18 +95,13 @@ export async function evaluate(system: EvaluatedSystem, questions: EvalQuestion[
     meanPassageChars: mean(passageChars),
     meanCitationChars: mean(citeChars),
     meanAnswerChars: mean(answerChars),
-    searchP50ms: percentile(searchMs, 0.5),
-    searchP95ms: percentile(searchMs, 0.95),
-    askP50ms: percentile(askMs, 0.5),
-    askP95ms: percentile(askMs, 0.95),
+    searchP50ms: round(percentile(searchMs, 0.5)),
+    searchP95ms: round(percentile(searchMs, 0.95)),
+    askP50ms: round(percentile(askMs, 0.5)),
+    askP95ms: round(percentile(askMs, 0.95)),
     misses,
   };
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 const mean = (xs: number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : 0);
-function percentile(xs: number[], p: number): number {
-  if (!xs.length) return NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!);
-}
