@@ -109,24 +109,26 @@ export function createRag(options: RagOptions = {}): Rag {
       onProgress: hooks.onProgress,
     });
     hooks.onIndex?.(built);
-    const [model, index] = await Promise.all([embedderReady, loadIndex(built.dir, built.manifest, corpus.documents)]);
-    const embedder = model.queries;
+    const index = await loadIndex(built.dir, built.manifest, corpus.documents);
+    const documents = new Map(corpus.documents.map((d) => [d.docId, d]));
+    // Built on this thread while the worker thread is still loading the model.
+    const retrieval: RetrievalContext = {
+      index,
+      lexical: createLexicalIndex(index.chunks),
+      lookup: createSentenceLookup(index),
+      titles: new Map(corpus.documents.map((d) => [d.docId, d.title])),
+      documentText: (docId) => documents.get(docId)!.text,
+    };
+    const embedder = (await embedderReady).queries;
     if (embedder.dimensions !== index.manifest.dimensions) {
       throw new RagError("index_incompatible", `Index has ${index.manifest.dimensions}-dimensional vectors but model ${embedder.modelId} makes ${embedder.dimensions}.`);
     }
-    const documents = new Map(corpus.documents.map((d) => [d.docId, d]));
     loaded = {
       corpus,
       embedder,
       documents,
       documentContext: new Map(corpus.documents.map((d) => [d.docId, documentContextOf(d)])),
-      retrieval: {
-        index,
-        lexical: createLexicalIndex(index.chunks),
-        lookup: createSentenceLookup(index),
-        titles: new Map(corpus.documents.map((d) => [d.docId, d.title])),
-        documentText: (docId) => documents.get(docId)!.text,
-      },
+      retrieval,
     };
     return built;
   }

@@ -72,6 +72,8 @@ try {
 
 log("cold start…");
 const coldStart = await measureColdStart(profile.coldStarts);
+// As a user sees it: npm itself and the build's up-to-date check come first.
+const coldStartNpm = await measureColdStart(profile.coldStarts, { command: "npm" });
 
 const floor = limits.queryEmbedMs.p50;
 const at8 = throughput.find((t) => t.connections === 8) ?? throughput[throughput.length - 1]!;
@@ -81,7 +83,7 @@ const goals = [
   { goal: "/v1/search p50 ≤ LangChain tutorial /v1/search p50", value: round(http.search.p50 / http.tutorialSearch.p50, 2), target: 1, met: http.search.p50 <= http.tutorialSearch.p50 },
   { goal: `throughput at ${at8.connections} connections ≥ 0.85 of the embedding ceiling, 0 errors`, value: round(at8.requestsPerSecond / limits.ceiling.embeddingsPerSecond, 2), target: 0.85, met: at8.requestsPerSecond / limits.ceiling.embeddingsPerSecond >= 0.85 && throughput.every((t) => t.errors + t.non2xx === 0) },
   { goal: "ingest ≥ 0.8 of bare batched embedding", value: ingest.ratio, target: 0.8, met: ingest.ratio >= 0.8 },
-  { goal: "ready ≤ 1.5 s after start (built index)", value: round(coldStart.p50 / 1000, 2), target: 1.5, met: coldStart.p50 <= 1500 },
+  { goal: "ready ≤ 1.5 s after process start (built index)", value: round(coldStart.p50 / 1000, 2), target: 1.5, met: coldStart.p50 <= 1500 },
 ];
 
 const report = {
@@ -94,7 +96,7 @@ const report = {
   httpMs: http,
   ingest,
   throughput,
-  coldStartMs: coldStart,
+  coldStartMs: { node: coldStart, npmStart: coldStartNpm },
   goals,
 };
 await mkdir(outDir, { recursive: true });

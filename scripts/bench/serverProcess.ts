@@ -1,15 +1,31 @@
-// Runs the real service (`src/cli/serve.ts`) as a child process for benchmarks, so that
-// what is measured includes module loading, index loading and model start-up exactly as
-// `npm start` does them, and no benchmark code shares the server's event loop.
-import { spawn, type ChildProcess } from "node:child_process";
+// Runs the real service (the compiled `dist/cli/serve.js`) as a child process for
+// benchmarks, so that what is measured includes module loading, index loading and model
+// start-up exactly as `npm start` does them, and no benchmark code shares the server's event loop.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
+import { promisify } from "node:util";
 import { percentile } from "../../src/eval/percentile.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** How the server is started: the compiled entry point directly, or through `npm start` as a user would. */
+export type StartCommand = "node" | "npm";
+
+const COMMANDS: Record<StartCommand, { file: string; args: string[] }> = {
+  node: { file: process.execPath, args: ["dist/cli/serve.js"] },
+  // npm itself, the up-to-date check of the build (prestart) and then the same entry point.
+  npm: { file: "npm", args: ["start", "--silent"] },
+};
+
+let built: Promise<unknown> | undefined;
+/** `npm run build` once per process: the benchmarks must run the current sources. */
+export function buildServer(): Promise<unknown> {
+  return (built ??= promisify(execFile)(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "-b", "tsconfig.build.json"], { cwd: repoRoot }));
+}
 
 export interface StartServerOptions {
   /** Added to (and overriding) the parent's environment; PORT and HOST are set from `port`/`host`. */
@@ -21,6 +37,8 @@ export interface StartServerOptions {
   readyTimeoutMs?: number;
   /** Time between `/readyz` polls. Default 10 ms, which bounds the error of `readyMs`. */
   pollIntervalMs?: number;
+  /** Default "node". */
+  command?: StartCommand;
 }
 
 export interface RunningServer {
@@ -52,11 +70,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     if (tail.length > OUTPUT_TAIL_CHARS) tail = tail.slice(-OUTPUT_TAIL_CHARS);
   };
 
+  await buildServer();
+  const { file, args } = COMMANDS[options.command ?? "node"];
   const startedNow = performance.now();
-  // `node --import tsx` rather than the tsx binary: the binary forks a second node process,
-  // which adds its own start-up to the measure and leaves a grandchild to clean up.
   // detached makes the child a process-group leader so stop() can signal everything it spawned.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts"], {
+  const child = spawn(file, args, {
     cwd: repoRoot,
     env: { ...process.env, ...options.env, PORT: String(port), HOST: host },
     stdio: ["ignore", "pipe", "pipe"],
@@ -160,11 +178,11 @@ export interface ColdStartResult {
 }
 
 /** Starts and stops the server `runs` times, one after another, and summarises spawn → ready. */
-export async function measureColdStart(runs: number, env?: Record<string, string>, readyTimeoutMs?: number): Promise<ColdStartResult> {
+export async function measureColdStart(runs: number, options: Pick<StartServerOptions, "env" | "readyTimeoutMs" | "command"> = {}): Promise<ColdStartResult> {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a positive integer, got ${runs}.`);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const server = await startServer({ env, readyTimeoutMs });
+    const server = await startServer(options);
     times.push(server.readyMs);
     await server.stop();
   }

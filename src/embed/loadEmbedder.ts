@@ -1,7 +1,7 @@
 import type { RagConfig } from "../config.js";
 import { CachedEmbedder } from "./cachedEmbedder.js";
 import type { Embedder } from "./embedder.js";
-import { LocalEmbeddings, type LocalModelOptions } from "./localEmbeddings.js";
+import type { LocalModelOptions } from "./localEmbeddings.js";
 import { WorkerEmbedder } from "./workerEmbedder.js";
 
 export interface LoadedEmbedder {
@@ -22,7 +22,11 @@ export async function loadEmbedder(config: RagConfig): Promise<LoadedEmbedder> {
     batchSize: config.embedBatchSize,
     threads: config.embedThreads,
   };
-  const embedder = config.embedInWorker ? await WorkerEmbedder.start(options) : await LocalEmbeddings.load(options);
+  // Imported only when used: with the worker, the main thread never loads the
+  // model runtime, which would cost start-up time for nothing.
+  const embedder = config.embedInWorker
+    ? await WorkerEmbedder.start(options)
+    : await (await import("./localEmbeddings.js")).LocalEmbeddings.load(options);
   return {
     embedder,
     queries: config.queryCacheSize > 0 ? new CachedEmbedder(embedder, config.queryCacheSize) : embedder,

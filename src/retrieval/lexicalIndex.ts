@@ -1,4 +1,3 @@
-import MiniSearch from "minisearch";
 import type { Span } from "../types.js";
 import { isStopword, stem, tokenize } from "./terms.js";
 
@@ -12,44 +11,104 @@ export interface LexicalIndex {
   search(query: string, n: number): LexicalHit[];
 }
 
-// A term in more than this share of chunks barely moves BM25 scores, yet
-// MiniSearch scores and sorts every chunk that holds it: "japan" in a large
-// corpus about Japan makes each query touch nearly every chunk.
-const COMMON_TERM_SHARE = 0.1;
-// Below this many chunks a scan is cheap, and pruning would only change rankings.
-const COMMON_TERM_MIN_CHUNKS = 500;
-
-/** The query's words less those too common to matter, unless that would leave none. */
-function withoutCommonTerms(query: string, processTerm: (t: string) => string | null, df: ReadonlyMap<string, number>, commonAbove: number): string {
-  const words = tokenize(query);
-  const kept = words.filter((word) => {
-    const term = processTerm(word);
-    return term !== null && (df.get(term) ?? 0) <= commonAbove;
-  });
-  return (kept.length > 0 ? kept : words).join(" ");
+export interface LexicalIndexOptions {
+  /** BM25 term-frequency saturation. Default 1.2. */
+  k1: number;
+  /** BM25 length normalisation. Default 0.7. */
+  b: number;
+  /** BM25+ floor added to every match, so long chunks are not zeroed out. Default 0.5. */
+  delta: number;
+  /**
+   * Postings read per query term, best first. A term's postings are sorted by
+   * their BM25 contribution when the index is built, so a query reads only the
+   * chunks where each term weighs most: the cost of a query stops growing with
+   * the corpus. Below this many chunks every posting is read and scores are
+   * exact. Default 1000.
+   */
+  maxPostingsPerTerm: number;
 }
 
-/** Whole-word BM25 (MiniSearch) with the same tokens, stopwords and stems as the rest of the service. */
-export function createLexicalIndex(chunks: Span[]): LexicalIndex {
-  const processTerm = (term: string) => (isStopword(term) ? null : stem(term));
-  const index = new MiniSearch<{ id: number; text: string }>({
-    fields: ["text"],
-    tokenize,
-    processTerm,
-    searchOptions: { tokenize, processTerm, combineWith: "OR" },
+// The same parameters as MiniSearch, whose scores this index reproduces exactly
+// when no postings list is cut (test/retrieval/lexicalIndex.test.ts).
+export const DEFAULT_LEXICAL: LexicalIndexOptions = { k1: 1.2, b: 0.7, delta: 0.5, maxPostingsPerTerm: 1000 };
+
+interface Postings {
+  ids: Int32Array;
+  /** BM25 contribution of the term to each chunk, descending. */
+  scores: Float64Array;
+}
+
+const indexTerm = (token: string): string | null => (isStopword(token) ? null : stem(token));
+
+/**
+ * Whole-word BM25 with the same tokens, stopwords and stems as the rest of the
+ * service. A chunk's score is the sum of its terms' contributions times the
+ * number of distinct query terms it holds, as in MiniSearch.
+ */
+export function createLexicalIndex(chunks: readonly Span[], options: Partial<LexicalIndexOptions> = {}): LexicalIndex {
+  const { k1, b, delta, maxPostingsPerTerm } = { ...DEFAULT_LEXICAL, ...options };
+  if (!(maxPostingsPerTerm >= 1)) throw new RangeError(`maxPostingsPerTerm must be at least 1, got ${maxPostingsPerTerm}.`);
+
+  // Length is the number of distinct tokens, stopwords included (MiniSearch's measure).
+  const lengths = new Float64Array(chunks.length);
+  const frequencies = new Map<string, { ids: number[]; counts: number[] }>();
+  chunks.forEach((chunk, id) => {
+    const tokens = tokenize(chunk.text);
+    lengths[id] = new Set(tokens).size;
+    const counts = new Map<string, number>();
+    for (const token of tokens) {
+      const term = indexTerm(token);
+      if (term !== null) counts.set(term, (counts.get(term) ?? 0) + 1);
+    }
+    for (const [term, count] of counts) {
+      let entry = frequencies.get(term);
+      if (!entry) frequencies.set(term, (entry = { ids: [], counts: [] }));
+      entry.ids.push(id);
+      entry.counts.push(count);
+    }
   });
-  index.addAll(chunks.map((c, id) => ({ id, text: c.text })));
-  const documentFrequency = new Map<string, number>();
-  for (const chunk of chunks) {
-    for (const term of new Set(tokenize(chunk.text).map(processTerm))) if (term) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+
+  const averageLength = lengths.reduce((sum, l) => sum + l, 0) / Math.max(1, chunks.length);
+  const postings = new Map<string, Postings>();
+  for (const [term, { ids, counts }] of frequencies) {
+    const idf = Math.log(1 + (chunks.length - ids.length + 0.5) / (ids.length + 0.5));
+    const contribution = ids.map((id, i) => {
+      const tf = counts[i]!;
+      return idf * (delta + (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * lengths[id]!) / averageLength)));
+    });
+    const order = ids.map((_, i) => i).sort((x, y) => contribution[y]! - contribution[x]! || ids[x]! - ids[y]!);
+    postings.set(term, { ids: Int32Array.from(order, (i) => ids[i]!), scores: Float64Array.from(order, (i) => contribution[i]!) });
   }
-  const commonAbove = Math.max(COMMON_TERM_MIN_CHUNKS, COMMON_TERM_SHARE * chunks.length);
+
+  // Reused by every query; only the entries a query touched are reset.
+  const sums = new Float64Array(chunks.length);
+  const matchedTerms = new Uint16Array(chunks.length);
+
   return {
     search(query, n) {
-      return index
-        .search(withoutCommonTerms(query, processTerm, documentFrequency, commonAbove))
-        .slice(0, n)
-        .map((r) => ({ id: r.id as number, score: r.score }));
+      const multiplicity = new Map<string, number>();
+      for (const token of tokenize(query)) {
+        const term = indexTerm(token);
+        if (term !== null) multiplicity.set(term, (multiplicity.get(term) ?? 0) + 1);
+      }
+      const touched: number[] = [];
+      for (const [term, times] of multiplicity) {
+        const list = postings.get(term);
+        if (!list) continue;
+        const read = Math.min(list.ids.length, maxPostingsPerTerm);
+        for (let i = 0; i < read; i++) {
+          const id = list.ids[i]!;
+          if (matchedTerms[id] === 0) touched.push(id);
+          sums[id]! += times * list.scores[i]!;
+          matchedTerms[id]! += 1;
+        }
+      }
+      const hits = touched.map((id) => ({ id, score: sums[id]! * matchedTerms[id]! }));
+      for (const id of touched) {
+        sums[id] = 0;
+        matchedTerms[id] = 0;
+      }
+      return hits.sort((x, y) => y.score - x.score || x.id - y.id).slice(0, Math.max(0, n));
     },
   };
 }

@@ -34,7 +34,8 @@ describe("benchmark smoke runs", () => {
     expect(report.httpMs.tutorialSearch.p50).toBeGreaterThan(0);
     expect(report.ingest.chunks).toBeGreaterThan(100);
     expect(report.throughput.map((t: any) => t.errors + t.non2xx)).toEqual([0, 0]);
-    expect(report.coldStartMs.runs).toHaveLength(1);
+    expect(report.coldStartMs.node.runs).toHaveLength(1);
+    expect(report.coldStartMs.npmStart.runs).toHaveLength(1);
     expect(report.goals).toHaveLength(6);
     for (const goal of report.goals) expect(Number.isFinite(goal.value)).toBe(true);
   });

@@ -1,0 +1,81 @@
+import { fileURLToPath } from "node:url";
+import MiniSearch from "minisearch";
+import { beforeAll, describe, expect, it } from "vitest";
+import { chunkSentences } from "../../src/ingest/chunk.js";
+import { loadCorpus } from "../../src/ingest/loadCorpus.js";
+import { splitSentences } from "../../src/ingest/sentences.js";
+import { createLexicalIndex } from "../../src/retrieval/lexicalIndex.js";
+import { isStopword, stem, tokenize } from "../../src/retrieval/terms.js";
+import { readQuestions } from "../../src/eval/questions.js";
+import type { Span } from "../../src/types.js";
+
+const corpusDir = fileURLToPath(new URL("../../corpus", import.meta.url));
+
+const span = (text: string, docId = "d"): Span => ({ docId, start: 0, end: text.length, text });
+
+let chunks: Span[] = [];
+let questions: string[] = [];
+
+beforeAll(async () => {
+  const { documents } = await loadCorpus(corpusDir);
+  chunks = documents.flatMap((d) => chunkSentences(d.text, splitSentences(d.docId, d.text), { maxChars: 600, overlapChars: 200 }));
+  questions = (await readQuestions()).map((q) => q.question);
+});
+
+describe("createLexicalIndex", () => {
+  it("scores the built-in corpus exactly as MiniSearch does when no postings list is cut", () => {
+    const processTerm = (term: string) => (isStopword(term) ? null : stem(term));
+    const reference = new MiniSearch<{ id: number; text: string }>({
+      fields: ["text"],
+      tokenize,
+      processTerm,
+      searchOptions: { tokenize, processTerm, combineWith: "OR" },
+    });
+    reference.addAll(chunks.map((c, id) => ({ id, text: c.text })));
+    const index = createLexicalIndex(chunks);
+    expect(chunks.length).toBeGreaterThan(50);
+    expect(questions.length).toBeGreaterThan(20);
+    for (const question of [...questions, "Japan Japan sanctions", "the of and"]) {
+      const expected = reference.search(question).slice(0, 10);
+      const actual = index.search(question, 10);
+      expect(actual.map((h) => h.id), question).toEqual(expected.map((r) => r.id));
+      actual.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 9));
+    }
+  });
+
+  it("matches whole words only, after stemming", () => {
+    const index = createLexicalIndex([span("Japan froze assets."), span("Sanctioned banks in Japanese ports."), span("Sanctions widened.")]);
+    expect(index.search("sanction", 5).map((h) => h.id).sort()).toEqual([1, 2]);
+    expect(index.search("sanctioned", 5).map((h) => h.id).sort()).toEqual([1, 2]);
+    expect(index.search("pan", 5)).toEqual([]);
+    expect(index.search("japan", 5).map((h) => h.id)).toEqual([0]);
+  });
+
+  it("ranks chunks holding more distinct query terms first, and returns at most n", () => {
+    // The short one-term chunks weigh more per term; the one with all three terms still wins.
+    const index = createLexicalIndex([span("sanctions"), span("sanctions and aid to Ukraine, and much else besides"), span("aid"), span("nothing relevant")]);
+    const hits = index.search("Ukraine aid sanctions", 2);
+    expect(hits).toHaveLength(2);
+    expect(hits[0]!.id).toBe(1);
+    expect(index.search("Ukraine aid sanctions", 0)).toEqual([]);
+    expect(index.search("", 5)).toEqual([]);
+    expect(index.search("zzz unknown", 5)).toEqual([]);
+  });
+
+  it("leaves no state behind between queries", () => {
+    const index = createLexicalIndex(chunks);
+    const first = index.search("energy imports from Russia", 5);
+    index.search("Sakhalin LNG", 5);
+    expect(index.search("energy imports from Russia", 5)).toEqual(first);
+  });
+
+  it("reads only the best postings of each term when told to, keeping the strongest matches", () => {
+    // 300 chunks hold "aid"; the short ones weigh most, and the two that also say "Ukraine" must survive the cut.
+    const many = Array.from({ length: 300 }, (_, i) => span(i % 100 === 0 ? "aid to Ukraine" : `aid ${"filler words here ".repeat(1 + (i % 7))}`));
+    const exact = createLexicalIndex(many).search("aid Ukraine", 10);
+    const cut = createLexicalIndex(many, { maxPostingsPerTerm: 20 }).search("aid Ukraine", 10);
+    expect(cut.slice(0, 3)).toEqual(exact.slice(0, 3));
+    expect(cut.map((h) => h.id).slice(0, 3).sort((a, b) => a - b)).toEqual([0, 100, 200]);
+    expect(() => createLexicalIndex(many, { maxPostingsPerTerm: 0 })).toThrow(RangeError);
+  });
+});
