@@ -1,6 +1,7 @@
 // npm run bench:scale [-- --sizes 1000,10000,100000] [--out DIR]
 // Synthetic corpora of growing size (reproducible seed), each measured in its
-// own process: build time, index size on disk, RSS, search and ask latency.
+// own pair of processes (one builds, a fresh one loads and serves, as a service
+// would): build time, index size on disk, load time, RSS, search and ask latency.
 // Vectors come from a hashing stand-in for the model (see hashingEmbedder.ts):
 // embedding is linear in the corpus and measured by `npm run bench`; what this
 // study shows is how everything else grows.
@@ -31,66 +32,83 @@ async function directoryBytes(dir: string): Promise<number> {
   return total;
 }
 
-/** One size, in this process: prints one JSON line. */
-async function measureSize(chunks: number, queries: number): Promise<void> {
+/** Builds a synthetic corpus of about `chunks` chunks under `work`: prints one JSON line. */
+async function buildPhase(work: string, chunks: number): Promise<void> {
+  const corpusDir = path.join(work, "corpus");
+  await writeSyntheticCorpus(corpusDir, { targetChunks: chunks, seed: 1 });
+  const rag = createRag({ corpusDir, indexDir: path.join(work, "index"), embedder: hashingEmbedder(), queryCacheSize: 0 });
+  const started = performance.now();
+  const built = await rag.load();
+  const buildSeconds = (performance.now() - started) / 1000;
+  const counts = built.manifest.counts;
+  console.log(JSON.stringify({
+    targetChunks: chunks,
+    chunks: counts.chunks,
+    sentences: counts.sentences,
+    buildSeconds: round(buildSeconds, 2),
+    indexBytes: await directoryBytes(built.dir),
+    buildPeakRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
+  }));
+  await rag.close();
+}
+
+/** Loads the build `buildPhase` wrote, as a starting service would, and times queries: prints one JSON line. */
+async function servePhase(work: string, queries: number): Promise<void> {
+  const rssBefore = process.memoryUsage().rss;
+  const rag = createRag({ corpusDir: path.join(work, "corpus"), indexDir: path.join(work, "index"), embedder: hashingEmbedder(), queryCacheSize: 0 });
+  const started = performance.now();
+  const loaded = await rag.load();
+  const loadSeconds = (performance.now() - started) / 1000;
+  const questions = (await readQuestions()).map((q) => q.question);
+  // The first calls warm the JIT; they are left out of the summary.
+  const time = async (run: (text: string) => Promise<unknown>, tag: string) =>
+    summarize((await timeEach(variants(questions, queries, tag), run)).slice(Math.min(10, queries / 10)));
+  const search = await time((query) => rag.search({ query }), "s");
+  const ask = await time((question) => rag.ask({ question }), "a");
+  const stagesMs = await measureStages(rag, variants(questions, queries, "t"));
+  const rss = process.memoryUsage().rss;
+  console.log(JSON.stringify({
+    loadSeconds: round(loadSeconds, 2),
+    rssMB: round(rss / 2 ** 20, 1),
+    rssPerChunkKB: round((rss - rssBefore) / loaded.manifest.counts.chunks / 1024, 2),
+    searchMs: search,
+    askMs: ask,
+    stagesMs,
+  }));
+  await rag.close();
+}
+
+/** One size: build and serve each in a fresh process, so that the serving process's memory is not the build's. */
+async function measureSize(chunks: number, queries: number): Promise<Record<string, unknown>> {
   const work = await mkdtemp(path.join(os.tmpdir(), `cited-rag-scale-${chunks}-`));
+  const phase = async (...args: string[]) => {
+    const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, self, ...args, "--work", work], { maxBuffer: 1 << 24 });
+    return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, unknown>;
+  };
   try {
-    const corpusDir = path.join(work, "corpus");
-    await writeSyntheticCorpus(corpusDir, { targetChunks: chunks, seed: 1 });
-    const rssBefore = process.memoryUsage().rss;
-    const rag = createRag({ corpusDir, indexDir: path.join(work, "index"), embedder: hashingEmbedder(), queryCacheSize: 0 });
-    let started = performance.now();
-    const built = await rag.load();
-    const buildSeconds = (performance.now() - started) / 1000;
-    // A second instance loads the build just written: the start-up cost with a built index.
-    const reloaded = createRag({ corpusDir, indexDir: path.join(work, "index"), embedder: hashingEmbedder(), queryCacheSize: 0 });
-    started = performance.now();
-    await reloaded.load();
-    const loadSeconds = (performance.now() - started) / 1000;
-    await reloaded.close();
-    const rss = process.memoryUsage().rss;
-    const questions = (await readQuestions()).map((q) => q.question);
-    // The first calls warm the JIT and caches; they are left out of the summary.
-    const time = async (run: (text: string) => Promise<unknown>, tag: string) =>
-      summarize((await timeEach(variants(questions, queries, tag), run)).slice(Math.min(10, queries / 10)));
-    const search = await time((query) => rag.search({ query }), "s");
-    const ask = await time((question) => rag.ask({ question }), "a");
-    const stagesMs = await measureStages(rag, variants(questions, queries, "t"));
-    const counts = built.manifest.counts;
-    console.log(JSON.stringify({
-      targetChunks: chunks,
-      chunks: counts.chunks,
-      sentences: counts.sentences,
-      buildSeconds: round(buildSeconds, 2),
-      loadSeconds: round(loadSeconds, 2),
-      indexBytes: await directoryBytes(built.dir),
-      rssMB: round(rss / 2 ** 20, 1),
-      rssPerChunkKB: round((rss - rssBefore) / counts.chunks / 1024, 2),
-      searchMs: search,
-      askMs: ask,
-      stagesMs,
-    }));
-    await rag.close();
+    const build = await phase("--build", String(chunks));
+    const serve = await phase("--serve", "--queries", String(queries));
+    return { ...build, ...serve };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-const size = option("--size");
-if (size) {
-  await measureSize(Number(size), Number(option("--queries") ?? 200));
+const work = option("--work");
+const queries = Number(option("--queries") ?? 500);
+if (work && option("--build")) {
+  await buildPhase(work, Number(option("--build")));
+} else if (work && args.includes("--serve")) {
+  await servePhase(work, queries);
 } else {
   const sizes = (option("--sizes") ?? "1000,10000,100000").split(",").map(Number);
   const outDir = path.resolve(option("--out") ?? path.join(repoRoot, "bench", "results"));
   const results = [];
   for (const n of sizes) {
     process.stderr.write(`scale: ${n} chunks…\n`);
-    const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, self, "--size", String(n), "--queries", option("--queries") ?? "200"], {
-      maxBuffer: 1 << 24,
-    });
-    const line = stdout.trim().split("\n").pop()!;
-    results.push(JSON.parse(line));
-    process.stderr.write(line + "\n");
+    const result = await measureSize(n, queries);
+    results.push(result as typeof result & { chunks: number; searchMs: { p95: number } });
+    process.stderr.write(JSON.stringify(result) + "\n");
   }
   const first = results[0]!;
   const last = results[results.length - 1]!;

@@ -103,12 +103,57 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
           matchedTerms[id]! += 1;
         }
       }
-      const hits = touched.map((id) => ({ id, score: sums[id]! * matchedTerms[id]! }));
+      const best = new TopHits(Math.max(0, n));
       for (const id of touched) {
+        best.offer(id, sums[id]! * matchedTerms[id]!);
         sums[id] = 0;
         matchedTerms[id] = 0;
       }
-      return hits.sort((x, y) => y.score - x.score || x.id - y.id).slice(0, Math.max(0, n));
+      return best.sorted();
     },
   };
+}
+
+const ranksAbove = (a: LexicalHit, b: LexicalHit) => a.score > b.score || (a.score === b.score && a.id < b.id);
+
+/**
+ * The n best hits of a stream, kept in a min-heap: a query can touch thousands
+ * of chunks, and sorting them all to keep thirty costs more than scoring them.
+ */
+class TopHits {
+  private readonly heap: LexicalHit[] = [];
+
+  constructor(private readonly n: number) {}
+
+  offer(id: number, score: number): void {
+    const heap = this.heap;
+    const hit = { id, score };
+    if (heap.length < this.n) {
+      heap.push(hit);
+      let i = heap.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!ranksAbove(heap[parent]!, heap[i]!)) break;
+        [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+        i = parent;
+      }
+    } else if (this.n > 0 && ranksAbove(hit, heap[0]!)) {
+      heap[0] = hit;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let worst = i;
+        if (left < heap.length && ranksAbove(heap[worst]!, heap[left]!)) worst = left;
+        if (right < heap.length && ranksAbove(heap[worst]!, heap[right]!)) worst = right;
+        if (worst === i) break;
+        [heap[worst], heap[i]] = [heap[i]!, heap[worst]!];
+        i = worst;
+      }
+    }
+  }
+
+  sorted(): LexicalHit[] {
+    return [...this.heap].sort((a, b) => (ranksAbove(a, b) ? -1 : 1));
+  }
 }

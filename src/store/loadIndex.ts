@@ -22,10 +22,17 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   const chunks = (await readJson(BUILD_FILES.chunks)).map(attachText);
   const sentences = (await readJson(BUILD_FILES.sentences)).map(attachText);
   const bytes = await readFile(path.join(dir, BUILD_FILES.sentenceVectors));
-  const sentenceVectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const incomplete = () =>
+    new RagError("index_incompatible", `Index ${dir} is incomplete (vector counts do not match its spans). Run npm run ingest to rebuild it.`);
+  if (bytes.byteLength % Float32Array.BYTES_PER_ELEMENT !== 0) throw incomplete();
+  // A view when the bytes are aligned (a large file gets a buffer of its own), a copy otherwise:
+  // copying 1.5 KB per sentence would double the peak memory of a large index at load.
+  const sentenceVectors = bytes.byteOffset % Float32Array.BYTES_PER_ELEMENT === 0
+    ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / Float32Array.BYTES_PER_ELEMENT)
+    : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const chunkStore = HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw);
   if (chunkStore.size !== chunks.length || sentenceVectors.length !== sentences.length * manifest.dimensions) {
-    throw new RagError("index_incompatible", `Index ${dir} is incomplete (vector counts do not match its spans). Run npm run ingest to rebuild it.`);
+    throw incomplete();
   }
   return { manifest, chunks, sentences, sentenceVectors, chunkStore };
 }

@@ -50,6 +50,8 @@ describe("benchmark smoke runs", () => {
     for (const size of report.sizes) {
       expect(size.indexBytes).toBeGreaterThan(0);
       expect(size.searchMs.p95).toBeGreaterThan(0);
+      expect(size.loadSeconds).toBeGreaterThan(0);
+      expect(size.rssPerChunkKB).toEqual(expect.any(Number));
     }
     expect(Number.isFinite(report.goal.value)).toBe(true);
   });

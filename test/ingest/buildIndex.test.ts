@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile, mkdir } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -125,5 +125,20 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     const after = await run();
     expect(after.result.status).toBe("unchanged");
     expect(after.result.dir).toBe(first.result.dir);
+  });
+
+  it("refuses a build whose sentence vectors are cut short, naming the fix", async () => {
+    await writeCorpus("Sanctions widened in March. Exports were banned.");
+    const { result } = await run();
+    const file = path.join(result.dir, "sentences.f32");
+    const bytes = await readFile(file);
+    const corpus = await loadCorpus(corpusDir);
+    for (const cut of [2, 4 * 16]) {
+      await writeFile(file, bytes.subarray(0, bytes.length - cut));
+      await expect(loadIndex(result.dir, result.manifest, corpus.documents)).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("npm run ingest") });
+    }
+    await writeFile(file, bytes);
+    const index = await loadIndex(result.dir, result.manifest, corpus.documents);
+    expect(index.sentenceVectors.length).toBe(index.sentences.length * result.manifest.dimensions);
   });
 });

@@ -40,6 +40,8 @@ describe("createLexicalIndex", () => {
       const actual = index.search(question, 10);
       expect(actual.map((h) => h.id), question).toEqual(expected.map((r) => r.id));
       actual.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 9));
+      const everything = index.search(question, chunks.length);
+      expect(everything.map((h) => h.id).sort((a, b) => a - b)).toEqual(reference.search(question).map((r) => r.id as number).sort((a, b) => a - b));
     }
   });
 
