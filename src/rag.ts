@@ -9,7 +9,7 @@ import { DEFAULT_RETRIEVAL, retrieve, type RetrievalContext, type RetrievalOptio
 import { createSentenceLookup } from "./retrieval/sentenceLookup.js";
 import { evidenceTokens } from "./retrieval/terms.js";
 import { createLexicalIndex } from "./retrieval/lexicalIndex.js";
-import type { SentenceWeights } from "./retrieval/scoreSentences.js";
+import { createSentenceScorer, type SentenceWeights } from "./retrieval/scoreSentences.js";
 import { DEFAULT_ANSWER_OPTIONS, extractAnswer, type AnswerOptions, type DocumentContext } from "./answer/extractAnswer.js";
 import { parseAskRequest, parseSearchRequest } from "./request.js";
 import type { AskResponse, CorpusDocument, DocumentMetadata, SearchResponse } from "./types.js";
@@ -135,8 +135,10 @@ export function createRag(options: RagOptions = {}): Rag {
 
   async function retrieveFor(text: string, k: number) {
     const state = requireLoaded();
-    const embedding = state.embedder.embed([text]).then(([vector]) => vector!);
-    const { passages, scoreSentence } = await retrieve(state.retrieval, text, embedding, k, weights, retrievalOptions);
+    const [vector] = await state.embedder.embed([text]);
+    const { index, lookup } = state.retrieval;
+    const scoreSentence = createSentenceScorer(index, lookup, text, vector!, weights);
+    const passages = await retrieve(state.retrieval, text, vector!, k, scoreSentence, retrievalOptions);
     return { passages, scoreSentence, state };
   }
 

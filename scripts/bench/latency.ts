@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import { extractAnswer } from "../../src/answer/extractAnswer.js";
 import type { Rag } from "../../src/rag.js";
 import { retrieve } from "../../src/retrieval/retrieve.js";
+import { createSentenceScorer } from "../../src/retrieval/scoreSentences.js";
 import { summarize, timeEach, type Summary } from "./stats.js";
 
 export type Stage = "embed" | "dense" | "lexical" | "fusionAndRerank" | "answer";
@@ -24,7 +25,8 @@ export async function measureStages(rag: Rag, texts: string[], k = 5): Promise<R
     retrieval.lexical.search(text, n);
     const lexical = performance.now() - t;
     t = performance.now();
-    const { passages, scoreSentence: scorer } = await retrieve(retrieval, text, Promise.resolve(vector!), k, sentenceWeights, retrievalOptions);
+    const scorer = createSentenceScorer(retrieval.index, retrieval.lookup, text, vector!, sentenceWeights);
+    const passages = await retrieve(retrieval, text, vector!, k, scorer, retrievalOptions);
     // retrieve() runs both first stages itself; what it adds beyond them is fusion, rerank and merging.
     times.fusionAndRerank.push(Math.max(0, performance.now() - t - dense - lexical));
     times.dense.push(dense);

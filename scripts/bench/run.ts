@@ -90,7 +90,7 @@ const goals = [
 const report = {
   kind: smoke ? "smoke" : "full",
   measuredAt: new Date().toISOString(),
-  machine: { cpus: (await import("node:os")).cpus().length, node: process.version, embedThreads: config.embedThreads, embedInWorker: config.embedInWorker },
+  machine: { cpus: (await import("node:os")).cpus().length, node: process.version, embedThreads: config.embedThreads, embedWorkers: config.embedWorkers },
   questions: questions.length,
   limits,
   stagesMs: stages,

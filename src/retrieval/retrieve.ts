@@ -2,7 +2,7 @@ import type { LoadedIndex } from "../store/indexParts.js";
 import type { Span } from "../types.js";
 import type { LexicalIndex } from "./lexicalIndex.js";
 import type { SentenceLookup } from "./sentenceLookup.js";
-import { createSentenceScorer, createTextScorer, type SentenceScore, type SentenceWeights } from "./scoreSentences.js";
+import type { SentenceScore } from "./scoreSentences.js";
 
 export interface RetrievalOptions {
   /** Which first-stage retrievers run. */
@@ -56,34 +56,18 @@ interface Candidate {
   score: number;
 }
 
-export interface Retrieved {
-  passages: Passage[];
-  /** The question's sentence scores, for answer extraction to agree with the rerank. */
-  scoreSentence: (sentenceId: number) => SentenceScore;
-}
-
-/**
- * First stage (dense, BM25 or both, fused), optional sentence-level rerank, then merging of neighbouring hits.
- * The query's embedding is awaited as late as possible: BM25 and the text side of
- * sentence scoring run while the model (in its worker thread) is still embedding.
- */
+/** First stage (dense, BM25 or both, fused), optional sentence-level rerank, then merging of neighbouring hits. */
 export async function retrieve(
   ctx: RetrievalContext,
   query: string,
-  embedding: Promise<Float32Array>,
+  queryVector: Float32Array,
   k: number,
-  weights: SentenceWeights,
+  scoreSentence: (id: number) => SentenceScore,
   options: RetrievalOptions = DEFAULT_RETRIEVAL,
-): Promise<Retrieved> {
-  // If the work below throws first, a later rejection must not go unhandled.
-  embedding.catch(() => undefined);
+): Promise<Passage[]> {
   const n = Math.max(k, options.candidates);
-  const textFeatures = createTextScorer(ctx.index, ctx.lookup, query);
-  const lexicalHits = options.mode === "dense" ? [] : ctx.lexical.search(query, n);
-  if (options.rerankWeight > 0) for (const hit of lexicalHits) for (const id of ctx.lookup.ofChunk(hit.id)) textFeatures(id);
-  const queryVector = await embedding;
-  const scoreSentence = createSentenceScorer(ctx.index, queryVector, weights, textFeatures);
   const denseHits = options.mode === "lexical" ? [] : await ctx.index.chunkStore.search(queryVector, n);
+  const lexicalHits = options.mode === "dense" ? [] : ctx.lexical.search(query, n);
 
   const candidates = new Map<number, Candidate>();
   const entry = (id: number) => {
@@ -117,7 +101,7 @@ export async function retrieve(
     if (options.rerankWeight > 0) c.score += options.rerankWeight * best!.score;
   }
   all.sort((a, b) => b.score - a.score);
-  return { passages: toPassages(ctx, all, k, options), scoreSentence };
+  return toPassages(ctx, all, k, options);
 }
 
 function bestSentence(ctx: RetrievalContext, chunkId: number, scoreSentence: (id: number) => SentenceScore): SentenceScore {

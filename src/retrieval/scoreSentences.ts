@@ -14,6 +14,10 @@ export interface SentenceScore {
   score: number;
 }
 
+/**
+ * Scores sentences against one question, memoised: the reranker and the answer
+ * extractor look at the same sentences and must agree on their scores.
+ */
 export interface SentenceWeights {
   /** Weight of question-term overlap against embedding similarity. */
   lexical: number;
@@ -21,48 +25,26 @@ export interface SentenceWeights {
   answerType: number;
 }
 
-/** The parts of a sentence's score that need no embedding. */
-export type TextFeatures = Pick<SentenceScore, "lexical" | "typed">;
-
-/**
- * A sentence's text features for one question, memoised. They need no query
- * vector, so they can be worked out while the model is still embedding the question.
- */
-export function createTextScorer(index: LoadedIndex, lookup: SentenceLookup, question: string): (sentenceId: number) => TextFeatures {
+export function createSentenceScorer(
+  index: LoadedIndex,
+  lookup: SentenceLookup,
+  question: string,
+  questionVector: Float32Array,
+  weights: SentenceWeights,
+): (sentenceId: number) => SentenceScore {
   const supplies = suppliesAnswerTo(question);
   const terms = contentTerms(question);
   const idf = terms.map((t) => lookup.idf(t));
   const total = idf.reduce((a, b) => a + b, 0);
-  const memo = new Map<number, TextFeatures>();
-  return (id) => {
-    let cached = memo.get(id);
-    if (!cached) {
-      const has = lookup.terms(id);
-      const lexical = total > 0 ? terms.reduce((sum, t, i) => sum + (has.has(t) ? idf[i]! : 0), 0) / total : 0;
-      cached = { lexical, typed: supplies(index.sentences[id]!.text, lookup.words(id)) };
-      memo.set(id, cached);
-    }
-    return cached;
-  };
-}
-
-/**
- * Scores sentences against one question, memoised: the reranker and the answer
- * extractor look at the same sentences and must agree on their scores.
- */
-export function createSentenceScorer(
-  index: LoadedIndex,
-  questionVector: Float32Array,
-  weights: SentenceWeights,
-  textFeatures: (sentenceId: number) => TextFeatures,
-): (sentenceId: number) => SentenceScore {
   const dims = index.manifest.dimensions;
   const memo = new Map<number, SentenceScore>();
   return (id) => {
     let cached = memo.get(id);
     if (!cached) {
       const dense = dot(questionVector, index.sentenceVectors.subarray(id * dims, (id + 1) * dims));
-      const { lexical, typed } = textFeatures(id);
+      const has = lookup.terms(id);
+      const lexical = total > 0 ? terms.reduce((sum, t, i) => sum + (has.has(t) ? idf[i]! : 0), 0) / total : 0;
+      const typed = supplies(index.sentences[id]!.text, lookup.words(id));
       cached = { dense, lexical, typed, score: dense + weights.lexical * lexical + (typed ? weights.answerType : 0) };
       memo.set(id, cached);
     }
