@@ -7,13 +7,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../../src/config.js";
 import { readQuestions, DEFAULT_DEV_SET } from "../../src/eval/questions.js";
-import { createRag } from "../../src/rag.js";
+import { createRag, type Rag } from "../../src/rag.js";
 import { createApp } from "../../src/server/app.js";
 import { measureIngest } from "./ingest.js";
 import { measureHttp, measureStages } from "./latency.js";
 import { loadBarePipeline, measureModelLimits } from "./modelLimits.js";
 import { measureColdStart, startServer } from "./serverProcess.js";
-import { round, variants } from "./stats.js";
+import { round, variants, type Summary } from "./stats.js";
 import { runThroughput } from "./throughput.js";
 import { startTutorialServer } from "./tutorialServer.js";
 
@@ -37,20 +37,27 @@ const rag = createRag();
 await rag.load();
 const stages = await measureStages(rag, texts("stages"));
 
-// One system at a time: onnxruntime's thread pool spins for a while after each
-// run, so a second model in the process slows the one being measured (by up to
-// half, measured here when the two were interleaved).
-log("HTTP, one request at a time: ours, then the LangChain tutorial default…");
-const ours: Server = await new Promise((resolve) => {
-  const s = createApp(rag).listen(0, "127.0.0.1", () => resolve(s));
-});
-const oursUrl = `http://127.0.0.1:${(ours.address() as { port: number }).port}`;
-const search = await measureHttp(oursUrl, "/v1/search", texts("search"));
-const ask = await measureHttp(oursUrl, "/v1/ask", texts("ask"));
-await new Promise((resolve) => ours.close(resolve));
-await rag.close();
+// One system at a time: with a second model working in the process, the one
+// being measured slowed down (worker embedding 13.4 → 20.9 ms p50 with a bare
+// pipeline interleaved).
+log("HTTP, one request at a time: ours (default, then EMBED_WORKERS=0), then the LangChain tutorial default…");
+async function measureOurs(service: Rag, paths: ("/v1/search" | "/v1/ask")[], tag: string): Promise<Summary[]> {
+  const server: Server = await new Promise((resolve) => {
+    const s = createApp(service).listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const results: Summary[] = [];
+  for (const p of paths) results.push(await measureHttp(url, p, texts(`${tag}${p}`)));
+  await new Promise((resolve) => server.close(resolve));
+  await service.close();
+  return results;
+}
+const [search, ask] = await measureOurs(rag, ["/v1/search", "/v1/ask"], "ours");
+const mainThread = createRag({ embedWorkers: 0 });
+await mainThread.load();
+const [searchMainThread] = await measureOurs(mainThread, ["/v1/search"], "main");
 const tutorial = await startTutorialServer(config);
-const http = { search, ask, tutorialSearch: await measureHttp(tutorial.url, "/v1/search", texts("tutorial")) };
+const http = { search: search!, ask: ask!, searchWithModelOnMainThread: searchMainThread!, tutorialSearch: await measureHttp(tutorial.url, "/v1/search", texts("tutorial")) };
 await tutorial.close();
 
 // Measured after the service's own runs: in one process, the bare pipeline's

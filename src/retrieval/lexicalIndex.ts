@@ -19,24 +19,31 @@ export interface LexicalIndexOptions {
   /** BM25+ floor added to every match, so long chunks are not zeroed out. Default 0.5. */
   delta: number;
   /**
-   * Postings read per query term, best first. A term's postings are sorted by
-   * their BM25 contribution when the index is built, so a query reads only the
-   * chunks where each term weighs most: the cost of a query stops growing with
-   * the corpus. Below this many chunks every posting is read and scores are
-   * exact. Default 1000.
+   * Postings a query reads, across its terms, best first. Each term's postings
+   * are sorted by their BM25 contribution when the index is built, and a query
+   * reads those above one contribution threshold, chosen so the total stays
+   * within this budget: rare terms are read in full, the long tails of common
+   * ones (small contributions) are skipped, and the cost of a query stops
+   * growing with the corpus. Scores are exact when the query's terms have no
+   * more postings than this in all. Default 8000.
    */
-  maxPostingsPerTerm: number;
+  maxPostingsPerQuery: number;
 }
 
 // The same parameters as MiniSearch, whose scores this index reproduces exactly
 // when no postings list is cut (test/retrieval/lexicalIndex.test.ts).
-export const DEFAULT_LEXICAL: LexicalIndexOptions = { k1: 1.2, b: 0.7, delta: 0.5, maxPostingsPerTerm: 1000 };
+export const DEFAULT_LEXICAL: LexicalIndexOptions = { k1: 1.2, b: 0.7, delta: 0.5, maxPostingsPerQuery: 8000 };
 
 interface Postings {
+  /** Position of the term in the forward index's term numbering. */
+  term: number;
   ids: Int32Array;
   /** BM25 contribution of the term to each chunk, descending. */
   scores: Float64Array;
 }
+
+// Candidates rescored exactly per result asked for, when a query's postings were cut.
+const RESCORED_PER_RESULT = 10;
 
 const indexTerm = (token: string): string | null => (isStopword(token) ? null : stem(token));
 
@@ -46,8 +53,8 @@ const indexTerm = (token: string): string | null => (isStopword(token) ? null : 
  * number of distinct query terms it holds, as in MiniSearch.
  */
 export function createLexicalIndex(chunks: readonly Span[], options: Partial<LexicalIndexOptions> = {}): LexicalIndex {
-  const { k1, b, delta, maxPostingsPerTerm } = { ...DEFAULT_LEXICAL, ...options };
-  if (!(maxPostingsPerTerm >= 1)) throw new RangeError(`maxPostingsPerTerm must be at least 1, got ${maxPostingsPerTerm}.`);
+  const { k1, b, delta, maxPostingsPerQuery } = { ...DEFAULT_LEXICAL, ...options };
+  if (!(maxPostingsPerQuery >= 1)) throw new RangeError(`maxPostingsPerQuery must be at least 1, got ${maxPostingsPerQuery}.`);
 
   // Length is the number of distinct tokens, stopwords included (MiniSearch's measure).
   const lengths = new Float64Array(chunks.length);
@@ -70,15 +77,40 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
 
   const averageLength = lengths.reduce((sum, l) => sum + l, 0) / Math.max(1, chunks.length);
   const postings = new Map<string, Postings>();
+  // The forward index (each chunk's terms, by term number, with their contributions)
+  // rescores candidates exactly when a query could not read every posting.
+  const offsets = new Int32Array(chunks.length + 1);
+  for (const { ids } of frequencies.values()) for (const id of ids) offsets[id + 1]! += 1;
+  for (let id = 0; id < chunks.length; id++) offsets[id + 1]! += offsets[id]!;
+  const forwardTerms = new Int32Array(offsets[chunks.length]!);
+  const forwardScores = new Float64Array(offsets[chunks.length]!);
+  const filled = offsets.slice(0, chunks.length);
+  let termNumber = 0;
   for (const [term, { ids, counts }] of frequencies) {
     const idf = Math.log(1 + (chunks.length - ids.length + 0.5) / (ids.length + 0.5));
     const contribution = ids.map((id, i) => {
       const tf = counts[i]!;
       return idf * (delta + (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * lengths[id]!) / averageLength)));
     });
+    ids.forEach((id, i) => {
+      // Terms are numbered in this loop's order, so each chunk's entries come out sorted.
+      forwardTerms[filled[id]!] = termNumber;
+      forwardScores[filled[id]!++] = contribution[i]!;
+    });
     const order = ids.map((_, i) => i).sort((x, y) => contribution[y]! - contribution[x]! || ids[x]! - ids[y]!);
-    postings.set(term, { ids: Int32Array.from(order, (i) => ids[i]!), scores: Float64Array.from(order, (i) => contribution[i]!) });
+    postings.set(term, { term: termNumber++, ids: Int32Array.from(order, (i) => ids[i]!), scores: Float64Array.from(order, (i) => contribution[i]!) });
   }
+  /** The term's contribution to the chunk, 0 if the chunk lacks it. */
+  const contributionTo = (id: number, term: number): number => {
+    let lo = offsets[id]!;
+    let hi = offsets[id + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (forwardTerms[mid]! < term) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets[id + 1]! && forwardTerms[lo] === term ? forwardScores[lo]! : 0;
+  };
 
   // Reused by every query; only the entries a query touched are reset.
   const sums = new Float64Array(chunks.length);
@@ -91,27 +123,73 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
         const term = indexTerm(token);
         if (term !== null) multiplicity.set(term, (multiplicity.get(term) ?? 0) + 1);
       }
-      const touched: number[] = [];
+      const lists: { list: Postings; times: number }[] = [];
       for (const [term, times] of multiplicity) {
         const list = postings.get(term);
-        if (!list) continue;
-        const read = Math.min(list.ids.length, maxPostingsPerTerm);
-        for (let i = 0; i < read; i++) {
+        if (list) lists.push({ list, times });
+      }
+      const reads = postingsToRead(lists, maxPostingsPerQuery);
+      const touched: number[] = [];
+      lists.forEach(({ list, times }, t) => {
+        for (let i = 0; i < reads[t]!; i++) {
           const id = list.ids[i]!;
           if (matchedTerms[id] === 0) touched.push(id);
           sums[id]! += times * list.scores[i]!;
           matchedTerms[id]! += 1;
         }
-      }
-      const best = new TopHits(Math.max(0, n));
+      });
+      const complete = reads.every((read, t) => read === lists[t]!.list.ids.length);
+      // With every posting read the sums are exact; otherwise the best partial
+      // sums are candidates, and each is rescored from the forward index.
+      const best = new TopHits(complete ? Math.max(0, n) : Math.max(0, n) * RESCORED_PER_RESULT);
       for (const id of touched) {
         best.offer(id, sums[id]! * matchedTerms[id]!);
         sums[id] = 0;
         matchedTerms[id] = 0;
       }
+      if (complete) return best.sorted();
+      const rescored = new TopHits(Math.max(0, n));
+      for (const { id } of best.sorted()) {
+        let sum = 0;
+        let matched = 0;
+        for (const { list, times } of lists) {
+          const contribution = contributionTo(id, list.term);
+          if (contribution > 0) {
+            sum += times * contribution;
+            matched++;
+          }
+        }
+        rescored.offer(id, sum * matched);
+      }
+      return rescored.sorted();
       return best.sorted();
     },
   };
+}
+
+/** How many postings of each list have a weighted contribution ≥ a threshold, chosen so the total stays within `budget`. */
+function postingsToRead(lists: readonly { list: Postings; times: number }[], budget: number): number[] {
+  const lengths = lists.map(({ list }) => list.ids.length);
+  if (lengths.reduce((sum, l) => sum + l, 0) <= budget) return lengths;
+  // Contributions are sorted descending in each list: count those ≥ threshold by binary search.
+  const countAtLeast = ({ list, times }: { list: Postings; times: number }, threshold: number) => {
+    let lo = 0;
+    let hi = list.scores.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times * list.scores[mid]! >= threshold) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  let low = 0;
+  let high = Math.max(...lists.map(({ list, times }) => times * list.scores[0]!));
+  for (let i = 0; i < 40; i++) {
+    const mid = (low + high) / 2;
+    if (lists.reduce((sum, l) => sum + countAtLeast(l, mid), 0) > budget) low = mid;
+    else high = mid;
+  }
+  return lists.map((l) => countAtLeast(l, high));
 }
 
 const ranksAbove = (a: LexicalHit, b: LexicalHit) => a.score > b.score || (a.score === b.score && a.id < b.id);

@@ -32,6 +32,7 @@ describe("benchmark smoke runs", () => {
     for (const stage of ["embed", "dense", "lexical", "fusionAndRerank", "answer"]) expect(report.stagesMs[stage].n).toBeGreaterThan(0);
     expect(report.httpMs.search.p50).toBeGreaterThan(0);
     expect(report.httpMs.tutorialSearch.p50).toBeGreaterThan(0);
+    expect(report.httpMs.searchWithModelOnMainThread.p50).toBeGreaterThan(0);
     expect(report.ingest.chunks).toBeGreaterThan(100);
     expect(report.throughput.map((t: any) => t.errors + t.non2xx)).toEqual([0, 0]);
     expect(report.coldStartMs.node.runs).toHaveLength(1);

@@ -71,13 +71,29 @@ describe("createLexicalIndex", () => {
     expect(index.search("energy imports from Russia", 5)).toEqual(first);
   });
 
-  it("reads only the best postings of each term when told to, keeping the strongest matches", () => {
-    // 300 chunks hold "aid"; the short ones weigh most, and the two that also say "Ukraine" must survive the cut.
+  it("within a postings budget reads the strongest postings and rescores its candidates exactly", () => {
+    // 300 chunks hold "aid"; the short ones weigh most, and the three that also say "Ukraine" must survive the cut.
     const many = Array.from({ length: 300 }, (_, i) => span(i % 100 === 0 ? "aid to Ukraine" : `aid ${"filler words here ".repeat(1 + (i % 7))}`));
     const exact = createLexicalIndex(many).search("aid Ukraine", 10);
-    const cut = createLexicalIndex(many, { maxPostingsPerTerm: 20 }).search("aid Ukraine", 10);
+    const exactScore = new Map(createLexicalIndex(many).search("aid Ukraine", 300).map((h) => [h.id, h.score]));
+    const cut = createLexicalIndex(many, { maxPostingsPerQuery: 20 }).search("aid Ukraine", 10);
     expect(cut.slice(0, 3)).toEqual(exact.slice(0, 3));
     expect(cut.map((h) => h.id).slice(0, 3).sort((a, b) => a - b)).toEqual([0, 100, 200]);
-    expect(() => createLexicalIndex(many, { maxPostingsPerTerm: 0 })).toThrow(RangeError);
+    for (const hit of cut) expect(hit.score).toBeCloseTo(exactScore.get(hit.id)!, 9);
+    expect(() => createLexicalIndex(many, { maxPostingsPerQuery: 0 })).toThrow(RangeError);
+  });
+
+  it("rescores a candidate whose other terms fell outside the budget", () => {
+    // "aid" weighs most in the 300 one-word chunks, so the budget skips it in the five long
+    // chunks; they are found through the rare "Ukraine" and must still get their full score.
+    const many = [
+      ...Array.from({ length: 300 }, () => span("aid")),
+      ...Array.from({ length: 5 }, (_, i) => span(`Ukraine aid ${"with many more words around it ".repeat(4 + i)}`)),
+    ];
+    const exact = createLexicalIndex(many).search("aid Ukraine", 5);
+    const cut = createLexicalIndex(many, { maxPostingsPerQuery: 20 }).search("aid Ukraine", 5);
+    expect(exact.map((h) => h.id)).toEqual([300, 301, 302, 303, 304]);
+    expect(cut.map((h) => h.id)).toEqual(exact.map((h) => h.id));
+    cut.forEach((hit, i) => expect(hit.score).toBeCloseTo(exact[i]!.score, 9));
   });
 });
