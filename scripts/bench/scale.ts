@@ -16,6 +16,7 @@ import { readQuestions } from "../../src/eval/questions.js";
 import { createRag } from "../../src/rag.js";
 import { hashingEmbedder } from "./hashingEmbedder.js";
 import { measureStages } from "./latency.js";
+import { measureLexicalFidelity } from "./lexicalFidelity.js";
 import { round, summarize, timeEach, variants } from "./stats.js";
 import { writeSyntheticCorpus } from "./syntheticCorpus.js";
 
@@ -67,6 +68,8 @@ async function servePhase(work: string, queries: number): Promise<void> {
   const ask = await time((question) => rag.ask({ question }), "a");
   const stagesMs = await measureStages(rag, variants(questions, queries, "t"));
   const rss = process.memoryUsage().rss;
+  const { retrieval } = rag.internals();
+  const lexicalFidelity = measureLexicalFidelity(retrieval.index.chunks, retrieval.lexical, variants(questions, Math.min(queries, 200), "l"));
   console.log(JSON.stringify({
     loadSeconds: round(loadSeconds, 2),
     rssMB: round(rss / 2 ** 20, 1),
@@ -74,6 +77,7 @@ async function servePhase(work: string, queries: number): Promise<void> {
     searchMs: search,
     askMs: ask,
     stagesMs,
+    lexicalFidelity,
   }));
   await rag.close();
 }

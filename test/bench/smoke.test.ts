@@ -53,6 +53,7 @@ describe("benchmark smoke runs", () => {
       expect(size.searchMs.p95).toBeGreaterThan(0);
       expect(size.loadSeconds).toBeGreaterThan(0);
       expect(size.rssPerChunkKB).toEqual(expect.any(Number));
+      expect(size.lexicalFidelity.scoreRecall).toBeGreaterThan(0.9);
     }
     expect(Number.isFinite(report.goal.value)).toBe(true);
   });
