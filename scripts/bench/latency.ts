@@ -39,19 +39,18 @@ export async function measureStages(rag: Rag, texts: string[], k = 5): Promise<R
 }
 
 /**
- * Sequential requests over HTTP, each with its own text; a non-200 answer aborts the benchmark.
+ * Sequential requests over HTTP, each with its own text, timed one by one; a non-200 answer aborts the benchmark.
  * The client is node:http with a keep-alive agent: on this machine undici's fetch spends
  * about 1.7 ms more per request than node:http does, a cost of the client, not of the service.
  */
-export async function measureHttp(url: string, path: "/v1/search" | "/v1/ask", texts: string[]): Promise<Summary> {
+export async function timeHttp(url: string, path: "/v1/search" | "/v1/ask", texts: string[]): Promise<number[]> {
   const field = path === "/v1/search" ? "query" : "question";
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    const times = await timeEach(texts, async (text) => {
+    return await timeEach(texts, async (text) => {
       const { status, body } = await post(agent, new URL(path, url), JSON.stringify({ [field]: text }));
       if (status !== 200) throw new Error(`${path} answered ${status} for ${JSON.stringify(text)}: ${body}`);
     });
-    return summarize(times);
   } finally {
     agent.destroy();
   }

@@ -4,14 +4,7 @@
 import { performance } from "node:perf_hooks";
 import { env, pipeline, type FeatureExtractionPipeline } from "@xenova/transformers";
 import type { RagConfig } from "../../src/config.js";
-import { summarize, round, timeEach, type Summary } from "./stats.js";
-
-export interface ModelLimits {
-  /** One warm query embedding, sequentially. */
-  queryEmbedMs: Summary;
-  /** Embeddings per second with `concurrency` calls in flight in one process. */
-  ceiling: { concurrency: number; embeddingsPerSecond: number };
-}
+import { round } from "./stats.js";
 
 export async function loadBarePipeline(config: RagConfig): Promise<FeatureExtractionPipeline> {
   env.localModelPath = config.modelsDir;
@@ -19,19 +12,18 @@ export async function loadBarePipeline(config: RagConfig): Promise<FeatureExtrac
   return (await pipeline("feature-extraction", config.modelId, { quantized: config.quantized })) as FeatureExtractionPipeline;
 }
 
-export async function measureModelLimits(extractor: FeatureExtractionPipeline, texts: string[], concurrency = 8): Promise<ModelLimits> {
+/** Embeddings per second of the bare pipeline with `concurrency` calls in flight in one process: the embedding-bound ceiling. */
+export async function measureCeiling(extractor: FeatureExtractionPipeline, texts: string[], concurrency = 8): Promise<{ concurrency: number; embeddingsPerSecond: number }> {
   const embed = (text: string) => extractor([text], { pooling: "mean", normalize: true });
-  for (const text of texts.slice(0, 5)) await embed(`warm-up ${text}`);
-  const times = await timeEach(texts, embed);
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < texts.length) await embed(`${texts[next++]!} again`);
+      while (next < texts.length) await embed(texts[next++]!);
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { queryEmbedMs: summarize(times), ceiling: { concurrency, embeddingsPerSecond: round(texts.length / seconds, 1) } };
+  return { concurrency, embeddingsPerSecond: round(texts.length / seconds, 1) };
 }
 
 /** Texts per second of the bare pipeline over `texts` in batches of `batchSize`, shortest first like the ingest. */

@@ -10,10 +10,10 @@ import { readQuestions, DEFAULT_DEV_SET } from "../../src/eval/questions.js";
 import { createRag, type Rag } from "../../src/rag.js";
 import { createApp } from "../../src/server/app.js";
 import { measureIngest } from "./ingest.js";
-import { measureHttp, measureStages } from "./latency.js";
-import { loadBarePipeline, measureModelLimits } from "./modelLimits.js";
+import { measureStages, timeHttp } from "./latency.js";
+import { loadBarePipeline, measureCeiling } from "./modelLimits.js";
 import { measureColdStart, startServer } from "./serverProcess.js";
-import { round, variants, type Summary } from "./stats.js";
+import { round, summarize, timeEach, variants } from "./stats.js";
 import { runThroughput } from "./throughput.js";
 import { startTutorialServer } from "./tutorialServer.js";
 
@@ -37,34 +37,45 @@ const rag = createRag();
 await rag.load();
 const stages = await measureStages(rag, texts("stages"));
 
-// One system at a time: with a second model working in the process, the one
-// being measured slowed down (worker embedding 13.4 → 20.9 ms p50 with a bare
-// pipeline interleaved).
-log("HTTP, one request at a time: ours (default, then EMBED_WORKERS=0), then the LangChain tutorial default…");
-async function measureOurs(service: Rag, paths: ("/v1/search" | "/v1/ask")[], tag: string): Promise<Summary[]> {
+// Sequential latency of every system, in alternating rounds: this shared
+// machine's speed drifts by tens of percent within minutes, and a ratio of two
+// numbers measured minutes apart would mostly measure the drift. Within a round
+// each system runs a whole block of questions alone.
+log(`sequential latency: floor, ours (worker, then EMBED_WORKERS=0) and the LangChain tutorial, ${profile.rounds} alternating rounds…`);
+const listen = async (service: Rag) => {
   const server: Server = await new Promise((resolve) => {
     const s = createApp(service).listen(0, "127.0.0.1", () => resolve(s));
   });
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const results: Summary[] = [];
-  for (const p of paths) results.push(await measureHttp(url, p, texts(`${tag}${p}`)));
-  await new Promise((resolve) => server.close(resolve));
-  await service.close();
-  return results;
-}
-const [search, ask] = await measureOurs(rag, ["/v1/search", "/v1/ask"], "ours");
-const mainThread = createRag({ embedWorkers: 0 });
-await mainThread.load();
-const [searchMainThread] = await measureOurs(mainThread, ["/v1/search"], "main");
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+};
+const ours = await listen(rag);
+const mainThreadRag = createRag({ embedWorkers: 0 });
+await mainThreadRag.load();
+const mainThread = await listen(mainThreadRag);
 const tutorial = await startTutorialServer(config);
-const http = { search: search!, ask: ask!, searchWithModelOnMainThread: searchMainThread!, tutorialSearch: await measureHttp(tutorial.url, "/v1/search", texts("tutorial")) };
-await tutorial.close();
-
-// Measured after the service's own runs: in one process, the bare pipeline's
-// onnxruntime session slowed the service's later requests down.
-log("model limits (bare pipeline)…");
 const extractor = await loadBarePipeline(config);
-const limits = await measureModelLimits(extractor, texts("floor"));
+const embedBare = (text: string) => extractor([text], { pooling: "mean", normalize: true });
+const blocks: Record<string, (texts: string[]) => Promise<number[]>> = {
+  floor: (t) => timeEach(t, embedBare),
+  search: (t) => timeHttp(ours.url, "/v1/search", t),
+  ask: (t) => timeHttp(ours.url, "/v1/ask", t),
+  searchWithModelOnMainThread: (t) => timeHttp(mainThread.url, "/v1/search", t),
+  tutorialSearch: (t) => timeHttp(tutorial.url, "/v1/search", t),
+};
+const samples: Record<string, number[]> = Object.fromEntries(Object.keys(blocks).map((name) => [name, []]));
+for (const [name, run] of Object.entries(blocks)) await run(variants(questions, Math.min(10, questions.length), `warm-${name}`));
+for (let round = 0; round < profile.rounds; round++) {
+  for (const [name, run] of Object.entries(blocks)) samples[name]!.push(...(await run(variants(questions, questions.length, `${name}-${round}`))));
+}
+const http = {
+  search: summarize(samples.search!),
+  ask: summarize(samples.ask!),
+  searchWithModelOnMainThread: summarize(samples.searchWithModelOnMainThread!),
+  tutorialSearch: summarize(samples.tutorialSearch!),
+};
+await Promise.all([ours.close(), mainThread.close(), tutorial.close()]);
+await Promise.all([rag.close(), mainThreadRag.close()]);
+const limits = { queryEmbedMs: summarize(samples.floor!), ceiling: await measureCeiling(extractor, texts("ceiling")) };
 
 log("ingest of the corpus…");
 const ingest = await measureIngest(config, config.corpusDir, extractor);
