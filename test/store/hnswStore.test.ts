@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { EXACT_SCAN_MAX, HnswStore } from "../../src/store/hnswStore.js";
+
+const DIMS = 16;
+
+/** Deterministic pseudo-random unit vectors (xorshift), so failures reproduce. */
+function unitVectors(count: number, seed: number): Float32Array[] {
+  let state = seed;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return ((state >>> 0) / 2 ** 32) * 2 - 1;
+  };
+  return Array.from({ length: count }, () => {
+    const v = Float32Array.from({ length: DIMS }, next);
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  });
+}
+
+function exactNearest(vectors: Float32Array[], query: Float32Array, k: number) {
+  return vectors
+    .map((v, id) => ({ id, score: v.reduce((sum, x, d) => sum + x * query[d]!, 0) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, k);
+}
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+describe("HnswStore", () => {
+  it("answers small stores by an exact scan, with the graph's cosine scores, also after a reload", async () => {
+    const vectors = unitVectors(300, 7);
+    const store = HnswStore.build(vectors, DIMS);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "hnsw-store-"));
+    dirs.push(dir);
+    store.save(path.join(dir, "chunks.hnsw"));
+    const loaded = HnswStore.load(path.join(dir, "chunks.hnsw"), DIMS);
+    for (const query of unitVectors(20, 99)) {
+      const expected = exactNearest(vectors, query, 10);
+      for (const hits of [await store.search(query, 10), await loaded.search(query, 10)]) {
+        expect(hits.map((h) => h.id)).toEqual(expected.map((h) => h.id));
+        hits.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i]!.score, 5));
+      }
+      // A query that is not unit length ranks and scores the same: the graph normalises it too.
+      const scaled = await store.search(query.map((x) => x * 3), 10);
+      expect(scaled.map((h) => h.id)).toEqual(expected.map((h) => h.id));
+      scaled.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i]!.score, 5));
+    }
+    expect(await store.search(vectors[0]!, 0)).toEqual([]);
+    expect(await store.search(vectors[0]!, 1000)).toHaveLength(300);
+  });
+
+  it("searches larger stores through the graph, finding the true nearest neighbours", async () => {
+    const vectors = unitVectors(EXACT_SCAN_MAX + 500, 11);
+    const store = HnswStore.build(vectors, DIMS);
+    let found = 0;
+    const queries = unitVectors(20, 123);
+    for (const query of queries) {
+      const expected = new Set(exactNearest(vectors, query, 10).map((h) => h.id));
+      const hits = await store.search(query, 10);
+      found += hits.filter((h) => expected.has(h.id)).length;
+    }
+    expect(found / (queries.length * 10)).toBeGreaterThan(0.95);
+  });
+});
