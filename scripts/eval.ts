@@ -46,7 +46,10 @@ if (url) {
   if (flag("--ablations")) variants.push(...ABLATIONS);
   if (flag("--chunking")) variants.push(...CHUNKING_STUDY);
   // No query cache: every variant asks the same questions, and each must pay for its own embeddings.
-  const { embedder, close } = await loadEmbedder({ ...config, queryCacheSize: 0 });
+  // The model runs on the main thread, like the baselines': with onnxruntime-node 1.14 a worker
+  // thread that exits while the main thread holds a session can corrupt the heap. The vectors are
+  // the same either way (test/embed/workerEmbedder.test.ts).
+  const { embedder, close } = await loadEmbedder({ ...config, queryCacheSize: 0, embedInWorker: false });
   for (const variant of variants) {
     // Each chunking gets its own cached index; the manifest rebuilds it only when stale.
     const chunking = `${variant.options.chunkMaxChars ?? config.chunkMaxChars}-${variant.options.chunkOverlapChars ?? config.chunkOverlapChars}`;

@@ -27,9 +27,9 @@ export interface RagConfig {
   maxK: number;
   /** Longest query or question accepted, in characters. env MAX_QUERY_CHARS */
   maxQueryChars: number;
-  /** Worker threads running the model, each with its own copy; 0 runs it on the main thread, blocking requests while it works. env EMBED_WORKERS */
-  embedWorkers: number;
-  /** onnxruntime threads per forward pass in each worker; 0 = onnxruntime's default (one per core). env EMBED_THREADS */
+  /** Run the model in a worker thread so inference never blocks request handling. env EMBED_WORKER */
+  embedInWorker: boolean;
+  /** onnxruntime threads per forward pass; 0 = onnxruntime's default (one per core). env EMBED_THREADS */
   embedThreads: number;
   /** Texts per forward pass at ingest; onnxruntime keeps memory for the largest batch. env EMBED_BATCH_SIZE */
   embedBatchSize: number;
@@ -40,11 +40,6 @@ export interface RagConfig {
   /** Interface the server binds. env HOST */
   host: string;
 }
-
-// One worker: on the 2-core machine this was chosen on, two workers lowered
-// throughput at 8 connections (43 vs 52 req/s; two forward passes at once each
-// take over twice as long there). Machines with more cores may gain from more.
-const DEFAULT_EMBED_WORKERS = 1;
 
 // One core stays free for HTTP, retrieval and the tokenizer, which run beside the forward pass.
 function defaultEmbedThreads(): number {
@@ -85,7 +80,7 @@ const SETTINGS: { [K in keyof RagConfig]: Setting<RagConfig[K]> } = {
   defaultK: { env: "DEFAULT_K", parse: asInteger(1, 50), expected: "an integer from 1 to 50", fallback: 5 },
   maxK: { env: "MAX_K", parse: asInteger(1, 200), expected: "an integer from 1 to 200", fallback: 50 },
   maxQueryChars: { env: "MAX_QUERY_CHARS", parse: asInteger(1, 100_000), expected: "an integer from 1 to 100000", fallback: 2000 },
-  embedWorkers: { env: "EMBED_WORKERS", parse: asInteger(0, 64), expected: "an integer from 0 to 64", fallback: DEFAULT_EMBED_WORKERS },
+  embedInWorker: { env: "EMBED_WORKER", parse: asBoolean, expected: "true or false", fallback: true },
   embedThreads: { env: "EMBED_THREADS", parse: asInteger(0, 256), expected: "an integer from 0 to 256", fallback: defaultEmbedThreads() },
   embedBatchSize: { env: "EMBED_BATCH_SIZE", parse: asInteger(1, 1024), expected: "an integer from 1 to 1024", fallback: 32 },
   queryCacheSize: { env: "QUERY_CACHE_SIZE", parse: asInteger(0, 10_000_000), expected: "an integer from 0 to 10000000", fallback: 1000 },

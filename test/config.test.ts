@@ -31,19 +31,13 @@ describe("resolveConfig", () => {
       defaultK: 5,
       maxK: 50,
       maxQueryChars: 2000,
-      embedWorkers: 1,
+      embedInWorker: true,
       embedThreads: Math.max(1, os.availableParallelism() - 1),
       embedBatchSize: 32,
       queryCacheSize: 1000,
       port: 3000,
       host: "127.0.0.1",
     });
-  });
-
-  it("reads the number of embedding workers, 0 meaning the main thread", () => {
-    expect(resolveConfig({}, { EMBED_WORKERS: "0" }).embedWorkers).toBe(0);
-    expect(resolveConfig({}, { EMBED_WORKERS: "3" }).embedWorkers).toBe(3);
-    expect(catchRagError(() => resolveConfig({}, { EMBED_WORKERS: "many" })).message).toContain("EMBED_WORKERS");
   });
 
   it("treats an empty environment variable as unset", () => {

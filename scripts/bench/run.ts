@@ -2,13 +2,11 @@
 // Measures the model's limits, then the service against them, and writes
 // <out>/bench.json (default bench/results/) with the goals of issue 5 checked.
 import { mkdir, writeFile } from "node:fs/promises";
-import type { Server } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../../src/config.js";
 import { readQuestions, DEFAULT_DEV_SET } from "../../src/eval/questions.js";
-import { createRag, type Rag } from "../../src/rag.js";
-import { createApp } from "../../src/server/app.js";
+import { createRag } from "../../src/rag.js";
 import { measureIngest } from "./ingest.js";
 import { measureStages, timeHttp } from "./latency.js";
 import { loadBarePipeline, measureCeiling } from "./modelLimits.js";
@@ -32,8 +30,12 @@ const config = resolveConfig();
 const questions = (await readQuestions(DEFAULT_DEV_SET)).map((q) => q.question).slice(0, smoke ? 6 : undefined);
 const texts = (tag: string) => variants(questions, questions.length * profile.rounds, tag);
 
-log("stages in-process…");
-const rag = createRag();
+// No worker thread ever runs in this process: with onnxruntime-node 1.14, a
+// worker that exits while the main thread holds a session corrupts the heap
+// (reproduced: .ci smoke run "corrupted size vs. prev_size", libuv assertions).
+// Our service with its worker is measured as deployed, in its own process.
+log("stages in-process (model on the main thread)…");
+const rag = createRag({ embedInWorker: false });
 await rag.load();
 const stages = await measureStages(rag, texts("stages"));
 
@@ -41,17 +43,9 @@ const stages = await measureStages(rag, texts("stages"));
 // machine's speed drifts by tens of percent within minutes, and a ratio of two
 // numbers measured minutes apart would mostly measure the drift. Within a round
 // each system runs a whole block of questions alone.
-log(`sequential latency: floor, ours (worker, then EMBED_WORKERS=0) and the LangChain tutorial, ${profile.rounds} alternating rounds…`);
-const listen = async (service: Rag) => {
-  const server: Server = await new Promise((resolve) => {
-    const s = createApp(service).listen(0, "127.0.0.1", () => resolve(s));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((resolve) => server.close(resolve)) };
-};
-const ours = await listen(rag);
-const mainThreadRag = createRag({ embedWorkers: 0 });
-await mainThreadRag.load();
-const mainThread = await listen(mainThreadRag);
+log(`sequential latency: floor, ours (npm start, then EMBED_WORKER=false) and the LangChain tutorial, ${profile.rounds} alternating rounds…`);
+const ours = await startServer({ readyTimeoutMs: 600_000 });
+const mainThread = await startServer({ env: { EMBED_WORKER: "false" }, readyTimeoutMs: 600_000 });
 const tutorial = await startTutorialServer(config);
 const extractor = await loadBarePipeline(config);
 const embedBare = (text: string) => extractor([text], { pooling: "mean", normalize: true });
@@ -63,9 +57,13 @@ const blocks: Record<string, (texts: string[]) => Promise<number[]>> = {
   tutorialSearch: (t) => timeHttp(tutorial.url, "/v1/search", t),
 };
 const samples: Record<string, number[]> = Object.fromEntries(Object.keys(blocks).map((name) => [name, []]));
-for (const [name, run] of Object.entries(blocks)) await run(variants(questions, Math.min(10, questions.length), `warm-${name}`));
-for (let round = 0; round < profile.rounds; round++) {
-  for (const [name, run] of Object.entries(blocks)) samples[name]!.push(...(await run(variants(questions, questions.length, `${name}-${round}`))));
+try {
+  for (const [name, run] of Object.entries(blocks)) await run(variants(questions, Math.min(10, questions.length), `warm-${name}`));
+  for (let round = 0; round < profile.rounds; round++) {
+    for (const [name, run] of Object.entries(blocks)) samples[name]!.push(...(await run(variants(questions, questions.length, `${name}-${round}`))));
+  }
+} finally {
+  await Promise.all([ours.stop(), mainThread.stop(), tutorial.close()]);
 }
 const http = {
   search: summarize(samples.search!),
@@ -73,12 +71,10 @@ const http = {
   searchWithModelOnMainThread: summarize(samples.searchWithModelOnMainThread!),
   tutorialSearch: summarize(samples.tutorialSearch!),
 };
-await Promise.all([ours.close(), mainThread.close(), tutorial.close()]);
-await Promise.all([rag.close(), mainThreadRag.close()]);
 const limits = { queryEmbedMs: summarize(samples.floor!), ceiling: await measureCeiling(extractor, texts("ceiling")) };
 
 log("ingest of the corpus…");
-const ingest = await measureIngest(config, config.corpusDir, extractor);
+const ingest = await measureIngest({ ...config, embedInWorker: false }, config.corpusDir, extractor);
 
 log(`throughput: autocannon against npm start, ${seconds} s per level…`);
 const server = await startServer({ readyTimeoutMs: 600_000 });
@@ -108,7 +104,7 @@ const goals = [
 const report = {
   kind: smoke ? "smoke" : "full",
   measuredAt: new Date().toISOString(),
-  machine: { cpus: (await import("node:os")).cpus().length, node: process.version, embedThreads: config.embedThreads, embedWorkers: config.embedWorkers },
+  machine: { cpus: (await import("node:os")).cpus().length, node: process.version, embedThreads: config.embedThreads },
   questions: questions.length,
   limits,
   stagesMs: stages,

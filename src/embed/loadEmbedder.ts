@@ -2,7 +2,7 @@ import type { RagConfig } from "../config.js";
 import { CachedEmbedder } from "./cachedEmbedder.js";
 import type { Embedder } from "./embedder.js";
 import type { LocalModelOptions } from "./localEmbeddings.js";
-import { WorkerPool } from "./workerPool.js";
+import { WorkerEmbedder } from "./workerEmbedder.js";
 
 export interface LoadedEmbedder {
   /** For ingest: every text goes to the model. */
@@ -24,14 +24,14 @@ export async function loadEmbedder(config: RagConfig): Promise<LoadedEmbedder> {
   };
   // Imported only when used: with the worker, the main thread never loads the
   // model runtime, which would cost start-up time for nothing.
-  const embedder = config.embedWorkers > 0
-    ? await WorkerPool.start(options, config.embedWorkers)
+  const embedder = config.embedInWorker
+    ? await WorkerEmbedder.start(options)
     : await (await import("./localEmbeddings.js")).LocalEmbeddings.load(options);
   return {
     embedder,
     queries: config.queryCacheSize > 0 ? new CachedEmbedder(embedder, config.queryCacheSize) : embedder,
     close: async () => {
-      if (embedder instanceof WorkerPool) await embedder.close();
+      if (embedder instanceof WorkerEmbedder) await embedder.close();
     },
   };
 }

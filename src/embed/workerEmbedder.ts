@@ -71,16 +71,6 @@ export class WorkerEmbedder implements Embedder {
     });
   }
 
-  /** Requests sent and not yet answered. */
-  get pendingCount(): number {
-    return this.pending.size;
-  }
-
-  /** False once the worker has stopped; its requests then fail with `embedding_failed`. */
-  get alive(): boolean {
-    return this.failure === undefined;
-  }
-
   embed(texts: string[]): Promise<Float32Array[]> {
     if (this.failure) return Promise.reject(this.failure);
     if (texts.length === 0) return Promise.resolve([]);
