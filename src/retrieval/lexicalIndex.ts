@@ -47,6 +47,9 @@ interface Postings {
 
 // Candidates rescored exactly per result asked for, when a query's postings were cut.
 const RESCORED_PER_RESULT = 10;
+// One rescoring lookup (a binary search in a chunk's terms) costs about as much as
+// reading this many postings.
+const RESCORE_LOOKUP_COST = 4;
 
 const indexTerm = (token: string): string | null => (isStopword(token) ? null : stem(token));
 
@@ -131,7 +134,9 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
         const list = postings.get(term);
         if (list) lists.push({ list, times });
       }
-      const reads = postingsToRead(lists, maxPostingsPerQuery);
+      // Cutting pays only when it saves more reads than rescoring costs.
+      const rescoringCost = Math.max(0, n) * RESCORED_PER_RESULT * lists.length * RESCORE_LOOKUP_COST;
+      const reads = postingsToRead(lists, maxPostingsPerQuery, maxPostingsPerQuery + rescoringCost);
       const touched: number[] = [];
       lists.forEach(({ list, times }, t) => {
         for (let i = 0; i < reads[t]!; i++) {
@@ -170,10 +175,13 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
   };
 }
 
-/** How many postings of each list have a weighted contribution ≥ a threshold, chosen so the total stays within `budget`. */
-function postingsToRead(lists: readonly { list: Postings; times: number }[], budget: number): number[] {
+/**
+ * Every posting when there are at most `readAllUpTo`; otherwise, of each list, those whose
+ * weighted contribution reaches a threshold chosen so the total stays within `budget`.
+ */
+function postingsToRead(lists: readonly { list: Postings; times: number }[], budget: number, readAllUpTo: number): number[] {
   const lengths = lists.map(({ list }) => list.ids.length);
-  if (lengths.reduce((sum, l) => sum + l, 0) <= budget) return lengths;
+  if (lengths.reduce((sum, l) => sum + l, 0) <= Math.max(budget, readAllUpTo)) return lengths;
   // Contributions are sorted descending in each list: count those ≥ threshold by binary search.
   const countAtLeast = ({ list, times }: { list: Postings; times: number }, threshold: number) => {
     let lo = 0;
