@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe("HnswStore", () => {
   it("answers small stores by an exact scan, with the graph's cosine scores, also after a reload", async () => {
-    const vectors = unitVectors(300, 7);
+    const vectors = unitVectors(EXACT_SCAN_MAX, 7);
     const store = HnswStore.build(vectors, DIMS);
     const dir = await mkdtemp(path.join(os.tmpdir(), "hnsw-store-"));
     dirs.push(dir);
@@ -54,7 +54,7 @@ describe("HnswStore", () => {
       scaled.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i]!.score, 5));
     }
     expect(await store.search(vectors[0]!, 0)).toEqual([]);
-    expect(await store.search(vectors[0]!, 1000)).toHaveLength(300);
+    expect(await store.search(vectors[0]!, 1000)).toHaveLength(EXACT_SCAN_MAX);
   });
 
   it("searches larger stores through the graph, finding the true nearest neighbours", async () => {
