@@ -53,6 +53,16 @@ const RESCORE_LOOKUP_COST = 4;
 
 const indexTerm = (token: string): string | null => (isStopword(token) ? null : stem(token));
 
+/** How often each indexed term occurs in the tokens: a chunk's term frequencies, a query's term multiplicities. */
+function termCounts(tokens: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const token of tokens) {
+    const term = indexTerm(token);
+    if (term !== null) counts.set(term, (counts.get(term) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /**
  * Whole-word BM25 with the same tokens, stopwords and stems as the rest of the
  * service. A chunk's score is the sum of its terms' contributions times the
@@ -68,12 +78,7 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
   chunks.forEach((chunk, id) => {
     const tokens = tokenize(chunk.text);
     lengths[id] = new Set(tokens).size;
-    const counts = new Map<string, number>();
-    for (const token of tokens) {
-      const term = indexTerm(token);
-      if (term !== null) counts.set(term, (counts.get(term) ?? 0) + 1);
-    }
-    for (const [term, count] of counts) {
+    for (const [term, count] of termCounts(tokens)) {
       let entry = frequencies.get(term);
       if (!entry) frequencies.set(term, (entry = { ids: [], counts: [] }));
       entry.ids.push(id);
@@ -124,13 +129,8 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
 
   return {
     search(query, n) {
-      const multiplicity = new Map<string, number>();
-      for (const token of tokenize(query)) {
-        const term = indexTerm(token);
-        if (term !== null) multiplicity.set(term, (multiplicity.get(term) ?? 0) + 1);
-      }
       const lists: { list: Postings; times: number }[] = [];
-      for (const [term, times] of multiplicity) {
+      for (const [term, times] of termCounts(tokenize(query))) {
         const list = postings.get(term);
         if (list) lists.push({ list, times });
       }
@@ -170,18 +170,17 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
         rescored.offer(id, sum * matched);
       }
       return rescored.sorted();
-      return best.sorted();
     },
   };
 }
 
 /**
- * Every posting when there are at most `readAllUpTo`; otherwise, of each list, those whose
+ * Every posting when there are at most `readAllUpTo` (≥ `budget`); otherwise, of each list, those whose
  * weighted contribution reaches a threshold chosen so the total stays within `budget`.
  */
 function postingsToRead(lists: readonly { list: Postings; times: number }[], budget: number, readAllUpTo: number): number[] {
   const lengths = lists.map(({ list }) => list.ids.length);
-  if (lengths.reduce((sum, l) => sum + l, 0) <= Math.max(budget, readAllUpTo)) return lengths;
+  if (lengths.reduce((sum, l) => sum + l, 0) <= readAllUpTo) return lengths;
   // Contributions are sorted descending in each list: count those ≥ threshold by binary search.
   const countAtLeast = ({ list, times }: { list: Postings; times: number }, threshold: number) => {
     let lo = 0;

@@ -1,4 +1,5 @@
 import hnswlib from "hnswlib-node";
+import { dot } from "../embed/embedder.js";
 import type { VectorHit, VectorStore } from "./vectorStore.js";
 
 const { HierarchicalNSW } = hnswlib;
@@ -71,15 +72,10 @@ export class HnswStore implements VectorStore {
   private scan(vector: Float32Array, n: number): VectorHit[] {
     const dims = this.dimensions;
     const rows = (this.scanRows ??= this.copyRows());
-    let norm = 0;
-    for (let d = 0; d < dims; d++) norm += vector[d]! * vector[d]!;
+    const norm = dot(vector, vector);
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     const hits: VectorHit[] = [];
-    for (let id = 0; id < this.size; id++) {
-      let dot = 0;
-      for (let d = 0, base = id * dims; d < dims; d++) dot += vector[d]! * rows[base + d]!;
-      hits.push({ id, score: dot * scale });
-    }
+    for (let id = 0; id < this.size; id++) hits.push({ id, score: dot(vector, rows.subarray(id * dims, (id + 1) * dims)) * scale });
     return hits.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, n);
   }
 
