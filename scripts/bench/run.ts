@@ -62,8 +62,11 @@ try {
   for (let round = 0; round < profile.rounds; round++) {
     for (const [name, run] of Object.entries(blocks)) samples[name]!.push(...(await run(variants(questions, questions.length, `${name}-${round}`))));
   }
+} catch (error) {
+  await ours.stop();
+  throw error;
 } finally {
-  await Promise.all([ours.stop(), mainThread.stop(), tutorial.close()]);
+  await Promise.all([mainThread.stop(), tutorial.close()]);
 }
 const http = {
   search: summarize(samples.search!),
@@ -76,13 +79,12 @@ const limits = { queryEmbedMs: summarize(samples.floor!), ceiling: await measure
 log("ingest of the corpus…");
 const ingest = await measureIngest({ ...config, embedInWorker: false }, config.corpusDir, extractor);
 
-log(`throughput: autocannon against npm start, ${seconds} s per level…`);
-const server = await startServer({ readyTimeoutMs: 600_000 });
+log(`throughput: autocannon against the same server, ${seconds} s per level…`);
 let throughput;
 try {
-  throughput = await runThroughput({ url: server.url, path: "/v1/search", connections: profile.connections, durationSeconds: seconds, queries: questions });
+  throughput = await runThroughput({ url: ours.url, path: "/v1/search", connections: profile.connections, durationSeconds: seconds, queries: questions });
 } finally {
-  await server.stop();
+  await ours.stop();
 }
 
 log("cold start…");

@@ -33,11 +33,15 @@ async function directoryBytes(dir: string): Promise<number> {
   return total;
 }
 
+/** The service over `work`'s corpus and index, with the stand-in embedder and no query cache. */
+const syntheticRag = (work: string) =>
+  createRag({ corpusDir: path.join(work, "corpus"), indexDir: path.join(work, "index"), embedder: hashingEmbedder(), queryCacheSize: 0 });
+
 /** Builds a synthetic corpus of about `chunks` chunks under `work`: prints one JSON line. */
 async function buildPhase(work: string, chunks: number): Promise<void> {
   const corpusDir = path.join(work, "corpus");
   await writeSyntheticCorpus(corpusDir, { targetChunks: chunks, seed: 1 });
-  const rag = createRag({ corpusDir, indexDir: path.join(work, "index"), embedder: hashingEmbedder(), queryCacheSize: 0 });
+  const rag = syntheticRag(work);
   const started = performance.now();
   const built = await rag.load();
   const buildSeconds = (performance.now() - started) / 1000;
@@ -56,7 +60,7 @@ async function buildPhase(work: string, chunks: number): Promise<void> {
 /** Loads the build `buildPhase` wrote, as a starting service would, and times queries: prints one JSON line. */
 async function servePhase(work: string, queries: number): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
-  const rag = createRag({ corpusDir: path.join(work, "corpus"), indexDir: path.join(work, "index"), embedder: hashingEmbedder(), queryCacheSize: 0 });
+  const rag = syntheticRag(work);
   const started = performance.now();
   const loaded = await rag.load();
   const loadSeconds = (performance.now() - started) / 1000;

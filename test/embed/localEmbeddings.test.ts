@@ -1,12 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Embeddings } from "@langchain/core/embeddings";
 import { resolveConfig } from "../../src/config.js";
 import { dot } from "../../src/embed/embedder.js";
 import { LocalEmbeddings } from "../../src/embed/localEmbeddings.js";
 import { RagError } from "../../src/errors.js";
+import { failureWithoutModel } from "../helpers/missingModel.js";
 
 const { modelsDir, modelId } = resolveConfig({}, {});
 
@@ -39,16 +37,11 @@ describe("LocalEmbeddings (the model shipped in models/)", () => {
   });
 
   it("fails with one sentence naming the model, the directory and the fix when files are missing", async () => {
-    const empty = await mkdtemp(path.join(os.tmpdir(), "no-models-"));
-    try {
-      const error = await LocalEmbeddings.load({ modelsDir: empty, modelId, quantized: true }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(RagError);
-      expect((error as RagError).code).toBe("model_not_found");
-      expect((error as RagError).message).toContain("Xenova/all-MiniLM-L6-v2");
-      expect((error as RagError).message).toContain(empty);
-      expect((error as RagError).message).toContain("MODELS_DIR");
-    } finally {
-      await rm(empty, { recursive: true, force: true });
-    }
+    const { error, modelsDir: empty } = await failureWithoutModel((modelsDir) => LocalEmbeddings.load({ modelsDir, modelId, quantized: true }));
+    expect(error).toBeInstanceOf(RagError);
+    expect((error as RagError).code).toBe("model_not_found");
+    expect((error as RagError).message).toContain("Xenova/all-MiniLM-L6-v2");
+    expect((error as RagError).message).toContain(empty);
+    expect((error as RagError).message).toContain("MODELS_DIR");
   });
 });

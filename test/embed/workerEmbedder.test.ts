@@ -1,12 +1,10 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
 import { promisify } from "node:util";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config.js";
 import { WorkerEmbedder } from "../../src/embed/workerEmbedder.js";
 import { RagError } from "../../src/errors.js";
+import { failureWithoutModel } from "../helpers/missingModel.js";
 
 const { modelsDir, modelId } = resolveConfig({}, {});
 
@@ -62,14 +60,9 @@ describe("WorkerEmbedder (the real model in a worker thread)", () => {
   });
 
   it("fails to start with model_not_found naming the directory when the model is missing", async () => {
-    const empty = await mkdtemp(path.join(os.tmpdir(), "no-model-"));
-    try {
-      const error = await WorkerEmbedder.start({ modelsDir: empty, modelId, quantized: true }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(RagError);
-      expect((error as RagError).code).toBe("model_not_found");
-      expect((error as RagError).message).toContain(empty);
-    } finally {
-      await rm(empty, { recursive: true, force: true });
-    }
+    const { error, modelsDir: empty } = await failureWithoutModel((modelsDir) => WorkerEmbedder.start({ modelsDir, modelId, quantized: true }));
+    expect(error).toBeInstanceOf(RagError);
+    expect((error as RagError).code).toBe("model_not_found");
+    expect((error as RagError).message).toContain(empty);
   });
 });
