@@ -25,7 +25,7 @@ export function expectedAnswerType(question: string): AnswerType {
  * date, or a proper name; or, for "what did X say", reported speech. The
  * question is parsed once, not per sentence.
  */
-export function suppliesAnswerTo(question: string): (sentence: string, words?: readonly string[]) => boolean {
+export function suppliesAnswerTo(question: string): (sentence: string, words?: () => readonly string[]) => boolean {
   const type = expectedAnswerType(question);
   if (type === null) return () => false;
   if (type === "statement") return (sentence) => REPORTED_SPEECH.test(sentence);
@@ -33,7 +33,14 @@ export function suppliesAnswerTo(question: string): (sentence: string, words?: r
   const isOfType =
     type === "quantity" ? (word: string) => (/\d/.test(word) && !YEAR.test(word)) || NUMBER_WORD.test(word)
     : type === "date" ? (word: string) => MONTH.test(word) || YEAR.test(word) || /^\d{4}s$/.test(word)
-    : (word: string, i: number) => i > 0 && word.length > 1 && /^\p{Lu}/u.test(word);
-  // The cheap shape test goes first: few words are figures, dates or names.
-  return (sentence, words = casedWords(sentence)) => words.some((word, i) => isOfType(word, i) && !asked.has(stem(word.toLowerCase())));
+    : (word: string, i: number) => i > 0 && word.length > 1 && startsUppercase(word);
+  // Words are asked for only here (they cost more than the test), and the cheap
+  // shape test goes first: few words are figures, dates or names.
+  return (sentence, words = () => casedWords(sentence)) =>
+    words().some((word, i) => isOfType(word, i) && !asked.has(stem(word.toLowerCase())));
+}
+
+function startsUppercase(word: string): boolean {
+  const first = word.charCodeAt(0);
+  return first < 0x80 ? first >= 0x41 && first <= 0x5a : /^\p{Lu}/u.test(word);
 }

@@ -126,6 +126,7 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
   // Reused by every query; only the entries a query touched are reset.
   const sums = new Float64Array(chunks.length);
   const matchedTerms = new Uint16Array(chunks.length);
+  const touched = new Int32Array(chunks.length);
 
   return {
     search(query, n) {
@@ -137,11 +138,11 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
       // Cutting pays only when it saves more reads than rescoring costs.
       const rescoringCost = Math.max(0, n) * RESCORED_PER_RESULT * lists.length * RESCORE_LOOKUP_COST;
       const reads = postingsToRead(lists, maxPostingsPerQuery, maxPostingsPerQuery + rescoringCost);
-      const touched: number[] = [];
+      let touchedCount = 0;
       lists.forEach(({ list, times }, t) => {
         for (let i = 0; i < reads[t]!; i++) {
           const id = list.ids[i]!;
-          if (matchedTerms[id] === 0) touched.push(id);
+          if (matchedTerms[id] === 0) touched[touchedCount++] = id;
           sums[id]! += times * list.scores[i]!;
           matchedTerms[id]! += 1;
         }
@@ -150,7 +151,8 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
       // With every posting read the sums are exact; otherwise the best partial
       // sums are candidates, and each is rescored from the forward index.
       const best = new TopHits(complete ? Math.max(0, n) : Math.max(0, n) * RESCORED_PER_RESULT);
-      for (const id of touched) {
+      for (let i = 0; i < touchedCount; i++) {
+        const id = touched[i]!;
         best.offer(id, sums[id]! * matchedTerms[id]!);
         sums[id] = 0;
         matchedTerms[id] = 0;
@@ -202,46 +204,65 @@ function postingsToRead(lists: readonly { list: Postings; times: number }[], bud
   return lists.map((l) => countAtLeast(l, high));
 }
 
-const ranksAbove = (a: LexicalHit, b: LexicalHit) => a.score > b.score || (a.score === b.score && a.id < b.id);
+/** True when hit (scoreA, idA) ranks above hit (scoreB, idB): higher score, then lower id. */
+const ranksAbove = (scoreA: number, idA: number, scoreB: number, idB: number) => scoreA > scoreB || (scoreA === scoreB && idA < idB);
 
 /**
- * The n best hits of a stream, kept in a min-heap: a query can touch thousands
- * of chunks, and sorting them all to keep thirty costs more than scoring them.
+ * The n best hits of a stream, kept in a min-heap of typed arrays: a query can
+ * touch thousands of chunks, and sorting them all to keep thirty costs more
+ * than scoring them; an object per offered hit would be garbage the collector
+ * pays for on every query.
  */
 class TopHits {
-  private readonly heap: LexicalHit[] = [];
+  private readonly ids: Int32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
 
-  constructor(private readonly n: number) {}
+  constructor(private readonly n: number) {
+    this.ids = new Int32Array(n);
+    this.scores = new Float64Array(n);
+  }
 
   offer(id: number, score: number): void {
-    const heap = this.heap;
-    const hit = { id, score };
-    if (heap.length < this.n) {
-      heap.push(hit);
-      let i = heap.length - 1;
+    const { ids, scores } = this;
+    if (this.size < this.n) {
+      let i = this.size++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (!ranksAbove(heap[parent]!, heap[i]!)) break;
-        [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+        if (!ranksAbove(scores[parent]!, ids[parent]!, score, id)) break;
+        ids[i] = ids[parent]!;
+        scores[i] = scores[parent]!;
         i = parent;
       }
-    } else if (this.n > 0 && ranksAbove(hit, heap[0]!)) {
-      heap[0] = hit;
+      ids[i] = id;
+      scores[i] = score;
+    } else if (this.n > 0 && ranksAbove(score, id, scores[0]!, ids[0]!)) {
       let i = 0;
       for (;;) {
         const left = 2 * i + 1;
         const right = left + 1;
         let worst = i;
-        if (left < heap.length && ranksAbove(heap[worst]!, heap[left]!)) worst = left;
-        if (right < heap.length && ranksAbove(heap[worst]!, heap[right]!)) worst = right;
+        let worstScore = score;
+        let worstId = id;
+        if (left < this.size && ranksAbove(worstScore, worstId, scores[left]!, ids[left]!)) {
+          worst = left;
+          worstScore = scores[left]!;
+          worstId = ids[left]!;
+        }
+        if (right < this.size && ranksAbove(worstScore, worstId, scores[right]!, ids[right]!)) worst = right;
         if (worst === i) break;
-        [heap[worst], heap[i]] = [heap[i]!, heap[worst]!];
+        ids[i] = ids[worst]!;
+        scores[i] = scores[worst]!;
         i = worst;
       }
+      ids[i] = id;
+      scores[i] = score;
     }
   }
 
   sorted(): LexicalHit[] {
-    return [...this.heap].sort((a, b) => (ranksAbove(a, b) ? -1 : 1));
+    const hits: LexicalHit[] = [];
+    for (let i = 0; i < this.size; i++) hits.push({ id: this.ids[i]!, score: this.scores[i]! });
+    return hits.sort((a, b) => (ranksAbove(a.score, a.id, b.score, b.id) ? -1 : 1));
   }
 }

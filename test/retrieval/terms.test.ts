@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentTerms, stem, tokenize } from "../../src/retrieval/terms.js";
+import { casedWords, contentTerms, stem, tokenize } from "../../src/retrieval/terms.js";
 
 describe("tokenize", () => {
   it("lowercases words and keeps numbers whole, with their digits and decimal point", () => {
@@ -63,5 +63,22 @@ describe("contentTerms", () => {
 
   it("returns nothing for text made only of stopwords", () => {
     expect(contentTerms("What is it that they would have been doing?")).toEqual([]);
+  });
+});
+
+describe("casedWords", () => {
+  it("keeps case, currency signs and inner punctuation, and drops trailing punctuation and possessive 's", () => {
+    expect(casedWords("Japan's aid, worth $30 billion (71.7%), went to Kyiv.")).toEqual(["Japan", "aid", "worth", "$30", "billion", "71.7", "%", "went", "to", "Kyiv"]);
+    expect(casedWords("The U.S.'s sanctions on Sakhalin-2, agreed in 2022.")).toEqual(["The", "U.S.", "sanctions", "on", "Sakhalin-2", "agreed", "in", "2022"]);
+  });
+
+  it("reads letters beyond ASCII, curly apostrophes and the euro sign the same way", () => {
+    expect(casedWords("Zelenskyy’s €210 million for Česká, Kyiv’s.")).toEqual(["Zelenskyy", "€210", "million", "for", "Česká", "Kyiv"]);
+    // One non-ASCII character anywhere switches the whole text to the Unicode pattern; the words are the same.
+    expect(casedWords("Japan's aid, worth $30 billion — Kyiv.")).toEqual(["Japan", "aid", "worth", "$30", "billion", "Kyiv"]);
+  });
+
+  it("returns nothing for text without words", () => {
+    expect(casedWords(" -- ... ")).toEqual([]);
   });
 });
