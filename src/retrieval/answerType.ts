@@ -8,6 +8,9 @@ const MONTH = /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|ju
 const ASKS_FOR_STATEMENT = /^what\b.*\b(?:did|does|do|has|have|had)\b.*\b(?:say|state|stress|emphasi[sz]e|declare|warn|argue|claim|tell|set out|express|pledge|promise|call for)\b/i;
 const REPORTED_SPEECH = /[“”"]|\b(?:said|says|stated|stressed|emphasi[sz]ed|declared|warned|argued|claimed|told|expressed|pledged|promised|called for)\b/i;
 const YEAR = /^(?:1[89]|20)\d\d$/;
+const DIGIT = /\d/;
+const DECADE = /^\d{4}s$/;
+const STARTS_UPPERCASE = /^\p{Lu}/u;
 const NUMBER_WORD = /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|half|dozen)$/i;
 
 export function expectedAnswerType(question: string): AnswerType {
@@ -31,8 +34,8 @@ export function suppliesAnswerTo(question: string): (sentence: string, words?: (
   if (type === "statement") return (sentence) => REPORTED_SPEECH.test(sentence);
   const asked = new Set(tokenize(question).map(stem));
   const isOfType =
-    type === "quantity" ? (word: string) => (/\d/.test(word) && !YEAR.test(word)) || NUMBER_WORD.test(word)
-    : type === "date" ? (word: string) => MONTH.test(word) || YEAR.test(word) || /^\d{4}s$/.test(word)
+    type === "quantity" ? (word: string) => (DIGIT.test(word) && !YEAR.test(word)) || NUMBER_WORD.test(word)
+    : type === "date" ? (word: string) => MONTH.test(word) || YEAR.test(word) || DECADE.test(word)
     : (word: string, i: number) => i > 0 && word.length > 1 && startsUppercase(word);
   // Words are asked for only here (they cost more than the test), and the cheap
   // shape test goes first: few words are figures, dates or names.
@@ -42,5 +45,5 @@ export function suppliesAnswerTo(question: string): (sentence: string, words?: (
 
 function startsUppercase(word: string): boolean {
   const first = word.charCodeAt(0);
-  return first < 0x80 ? first >= 0x41 && first <= 0x5a : /^\p{Lu}/u.test(word);
+  return first < 0x80 ? first >= 0x41 && first <= 0x5a : STARTS_UPPERCASE.test(word);
 }

@@ -159,13 +159,13 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
       }
       if (complete) return best.sorted();
       const rescored = new TopHits(Math.max(0, n));
-      for (const { id } of best.sorted()) {
+      for (const id of best.heldIds()) {
         let sum = 0;
         let matched = 0;
-        for (const { list, times } of lists) {
-          const contribution = contributionTo(id, list.term);
+        for (let t = 0; t < lists.length; t++) {
+          const contribution = contributionTo(id, lists[t]!.list.term);
           if (contribution > 0) {
-            sum += times * contribution;
+            sum += lists[t]!.times * contribution;
             matched++;
           }
         }
@@ -258,6 +258,11 @@ class TopHits {
       ids[i] = id;
       scores[i] = score;
     }
+  }
+
+  /** The ids held, in no particular order. */
+  heldIds(): Int32Array {
+    return this.ids.subarray(0, this.size);
   }
 
   sorted(): LexicalHit[] {

@@ -30,11 +30,12 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
   const df = new Map<string, number>();
   for (const set of termSets) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
   const n = termSets.length;
-  // Filled as questions touch sentences: most never become candidates.
-  const words = new Map<number, string[]>();
-  const mentions = new Map<number, Set<string>>();
-
-  const chunkSentences = new Map<number, number[]>();
+  // Filled as questions touch sentences: most never become candidates. Arrays
+  // indexed by id, not Maps: a Map of a large corpus rehashes as it grows, a
+  // pause of milliseconds inside whichever query crosses the threshold.
+  const words: (string[] | undefined)[] = new Array(n).fill(undefined);
+  const mentions: (Set<string> | undefined)[] = new Array(n).fill(undefined);
+  const chunkSentences: (number[] | undefined)[] = new Array(index.chunks.length).fill(undefined);
   const lookup: SentenceLookup = {
     ofChunk: (chunkId) => memo(chunkSentences, chunkId, () => lookup.within(index.chunks[chunkId]!)),
     within(span) {
@@ -58,8 +59,6 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
   return lookup;
 }
 
-function memo<T>(cache: Map<number, T>, id: number, compute: () => T): T {
-  let value = cache.get(id);
-  if (value === undefined) cache.set(id, (value = compute()));
-  return value;
+function memo<T>(cache: (T | undefined)[], id: number, compute: () => T): T {
+  return (cache[id] ??= compute());
 }

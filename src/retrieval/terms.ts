@@ -39,6 +39,9 @@ const WORD = /[\p{L}\p{N}$€%][\p{L}\p{N}.,'’-]*/gu;
 // sentence a question reaches.
 const ASCII_WORD = /[A-Za-z0-9$%][A-Za-z0-9.,'-]*/g;
 const NOT_PLAIN_ASCII = /[^\t-~]/;
+// A regular expression literal is a new object each time it is evaluated.
+const TRAILING_PUNCTUATION = /[.,'’]+$/;
+const POSSESSIVE = /['’]s$/;
 
 /** Words as written, case kept and trailing punctuation and possessive 's dropped: "Japan's" → "Japan", "$3" → "$3". */
 export function casedWords(text: string): string[] {
@@ -48,7 +51,7 @@ export function casedWords(text: string): string[] {
     const last = word.charCodeAt(word.length - 1);
     // Only a word ending in . , ' ’ or s can lose anything.
     if (last === 0x2e || last === 0x2c || last === 0x27 || last === 0x2019 || last === 0x73) {
-      words[i] = word.replace(/[.,'’]+$/, "").replace(/['’]s$/, "");
+      words[i] = word.replace(TRAILING_PUNCTUATION, "").replace(POSSESSIVE, "");
     }
   }
   return words;
