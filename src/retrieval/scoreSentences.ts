@@ -41,7 +41,7 @@ export function createSentenceScorer(
   return (id) => {
     let cached = memo.get(id);
     if (!cached) {
-      const dense = dot(questionVector, index.sentenceVectors.subarray(id * dims, (id + 1) * dims));
+      const dense = dot(questionVector, index.sentenceVectors, id * dims);
       const has = lookup.terms(id);
       const lexical = total > 0 ? terms.reduce((sum, t, i) => sum + (has.has(t) ? idf[i]! : 0), 0) / total : 0;
       const typed = supplies(index.sentences[id]!.text, () => lookup.words(id));

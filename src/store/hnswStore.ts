@@ -75,7 +75,9 @@ export class HnswStore implements VectorStore {
     const norm = dot(vector, vector);
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     const hits: VectorHit[] = [];
-    for (let id = 0; id < this.size; id++) hits.push({ id, score: dot(vector, rows.subarray(id * dims, (id + 1) * dims)) * scale });
+    // `size` asks the native index each time it is read.
+    const count = rows.length / dims;
+    for (let id = 0; id < count; id++) hits.push({ id, score: dot(vector, rows, id * dims) * scale });
     return hits.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, n);
   }
 
