@@ -3,6 +3,9 @@ import { casedWords, stem, tokenize } from "./terms.js";
 /** What kind of fact a question asks for, when its wording says so. */
 export type AnswerType = "quantity" | "date" | "name" | "statement" | null;
 
+/** The answer types a single word can supply. */
+export type FactType = "quantity" | "date" | "name";
+
 const MONTH = /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)$/i;
 // "What did the ambassador say…", "What principles did Kishida set out…": the answer is what someone said.
 const ASKS_FOR_STATEMENT = /^what\b.*\b(?:did|does|do|has|have|had)\b.*\b(?:say|state|stress|emphasi[sz]e|declare|warn|argue|claim|tell|set out|express|pledge|promise|call for)\b/i;
@@ -22,25 +25,40 @@ export function expectedAnswerType(question: string): AnswerType {
   return null;
 }
 
+// Whether the i-th word of a sentence is a figure, a date or a proper name.
+const IS_FACT: Record<FactType, (word: string, i: number) => boolean> = {
+  quantity: (word) => (DIGIT.test(word) && !YEAR.test(word)) || NUMBER_WORD.test(word),
+  date: (word) => MONTH.test(word) || YEAR.test(word) || DECADE.test(word),
+  name: (word, i) => i > 0 && word.length > 1 && startsUppercase(word),
+};
+
+const NO_FACTS: readonly string[] = Object.freeze([]);
+
+/**
+ * Stems of the words (`casedWords` of a sentence) that are facts of the type:
+ * what a question of that type can be answered with. Few words qualify, so a
+ * sentence's list is short and worth keeping.
+ */
+export function factStems(type: FactType, words: readonly string[]): readonly string[] {
+  const isFact = IS_FACT[type];
+  let stems: string[] | undefined;
+  for (let i = 0; i < words.length; i++) if (isFact(words[i]!, i)) (stems ??= []).push(stem(words[i]!.toLowerCase()));
+  return stems ?? NO_FACTS;
+}
+
 /**
  * For one question, a test of whether a sentence holds a fact of the kind it
  * asks for that the question itself does not already contain: a figure, a
  * date, or a proper name; or, for "what did X say", reported speech. The
- * question is parsed once, not per sentence.
+ * question is parsed once, not per sentence; `facts` gives a sentence's
+ * `factStems` (the caller may have them remembered).
  */
-export function suppliesAnswerTo(question: string): (sentence: string, words?: () => readonly string[]) => boolean {
+export function suppliesAnswerTo(question: string): (sentence: string, facts?: (type: FactType) => readonly string[]) => boolean {
   const type = expectedAnswerType(question);
   if (type === null) return () => false;
   if (type === "statement") return (sentence) => REPORTED_SPEECH.test(sentence);
   const asked = new Set(tokenize(question).map(stem));
-  const isOfType =
-    type === "quantity" ? (word: string) => (DIGIT.test(word) && !YEAR.test(word)) || NUMBER_WORD.test(word)
-    : type === "date" ? (word: string) => MONTH.test(word) || YEAR.test(word) || DECADE.test(word)
-    : (word: string, i: number) => i > 0 && word.length > 1 && startsUppercase(word);
-  // Words are asked for only here (they cost more than the test), and the cheap
-  // shape test goes first: few words are figures, dates or names.
-  return (sentence, words = () => casedWords(sentence)) =>
-    words().some((word, i) => isOfType(word, i) && !asked.has(stem(word.toLowerCase())));
+  return (sentence, facts = (t) => factStems(t, casedWords(sentence))) => facts(type).some((fact) => !asked.has(fact));
 }
 
 function startsUppercase(word: string): boolean {

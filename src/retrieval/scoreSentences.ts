@@ -44,7 +44,7 @@ export function createSentenceScorer(
       const dense = dot(questionVector, index.sentenceVectors, id * dims);
       const has = lookup.terms(id);
       const lexical = total > 0 ? terms.reduce((sum, t, i) => sum + (has.has(t) ? idf[i]! : 0), 0) / total : 0;
-      const typed = supplies(index.sentences[id]!.text, () => lookup.words(id));
+      const typed = supplies(index.sentences[id]!.text, (type) => lookup.facts(id, type));
       cached = { dense, lexical, typed, score: dense + weights.lexical * lexical + (typed ? weights.answerType : 0) };
       memo.set(id, cached);
     }

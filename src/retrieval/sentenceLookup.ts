@@ -1,3 +1,4 @@
+import { factStems, type FactType } from "./answerType.js";
 import { casedWords, contentTerms, evidenceTokens } from "./terms.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { Span } from "../types.js";
@@ -9,8 +10,8 @@ export interface SentenceLookup {
   /** `within(index.chunks[chunkId])`, computed once per chunk. */
   ofChunk(chunkId: number): readonly number[];
   terms(sentenceId: number): ReadonlySet<string>;
-  /** The sentence's words as written (`casedWords`), computed once. */
-  words(sentenceId: number): readonly string[];
+  /** Stems of the sentence's figures, dates or names (`factStems`), computed once per type. */
+  facts(sentenceId: number, type: FactType): readonly string[];
   /** Every token of the sentence and its stem (`evidenceTokens`), computed once. */
   mentions(sentenceId: number): ReadonlySet<string>;
   /** Inverse sentence frequency; terms the corpus never uses weigh the most. */
@@ -33,7 +34,11 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
   // Filled as questions touch sentences: most never become candidates. Arrays
   // indexed by id, not Maps: a Map of a large corpus rehashes as it grows, a
   // pause of milliseconds inside whichever query crosses the threshold.
-  const words: (string[] | undefined)[] = new Array(n).fill(undefined);
+  const facts: Record<FactType, (readonly string[] | undefined)[]> = {
+    quantity: new Array(n).fill(undefined),
+    date: new Array(n).fill(undefined),
+    name: new Array(n).fill(undefined),
+  };
   const mentions: (Set<string> | undefined)[] = new Array(n).fill(undefined);
   const chunkSentences: (number[] | undefined)[] = new Array(index.chunks.length).fill(undefined);
   const lookup: SentenceLookup = {
@@ -52,7 +57,7 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
       return out;
     },
     terms: (id) => termSets[id]!,
-    words: (id) => memo(words, id, () => casedWords(index.sentences[id]!.text)),
+    facts: (id, type) => memo(facts[type], id, () => factStems(type, casedWords(index.sentences[id]!.text))),
     mentions: (id) => memo(mentions, id, () => evidenceTokens(index.sentences[id]!.text)),
     idf: (term) => Math.log(1 + n / (1 + (df.get(term) ?? 0))),
   };

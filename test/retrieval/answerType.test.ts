@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expectedAnswerType, suppliesAnswerTo } from "../../src/retrieval/answerType.js";
+import { expectedAnswerType, factStems, suppliesAnswerTo } from "../../src/retrieval/answerType.js";
+import { casedWords } from "../../src/retrieval/terms.js";
 
 describe("expectedAnswerType", () => {
   it.each([
@@ -27,5 +28,34 @@ describe("suppliesAnswerTo", () => {
     expect(supplies("“The islands are Japanese,” said the ambassador.")).toBe(true);
     expect(supplies("He stated that recovery must be Ukrainian-owned.")).toBe(true);
     expect(supplies("The United States supports Japan on the dispute.")).toBe(false);
+  });
+});
+
+describe("factStems", () => {
+  const words = casedWords("In March 2022 Japan froze $3 billion of assets held by three Russian banks in the 2010s.");
+
+  it("finds figures (a decade too) but not years, and number words, as stems", () => {
+    expect(factStems("quantity", words)).toEqual(["$3", "billion", "thre", "2010s"]);
+  });
+
+  it("finds months, years and decades", () => {
+    expect(factStems("date", words)).toEqual(["march", "2022", "2010s"]);
+  });
+
+  it("finds capitalised words after the first, as stems", () => {
+    expect(factStems("name", words)).toEqual(["march", "japan", "russian"]);
+  });
+
+  it("gives one shared empty list when a sentence has none", () => {
+    expect(factStems("quantity", casedWords("Japan acted."))).toBe(factStems("date", casedWords("It did.")));
+  });
+
+  it("is what suppliesAnswerTo tests against the question's own words", () => {
+    const supplies = suppliesAnswerTo("Which bank did Japan sanction in March?");
+    const sentence = "In March Japan sanctioned Sberbank.";
+    let asked: string | undefined;
+    expect(supplies(sentence, (type) => ((asked = type), factStems(type, casedWords(sentence))))).toBe(true);
+    expect(asked).toBe("name");
+    expect(supplies("In March Japan acted.")).toBe(false);
   });
 });
