@@ -12,7 +12,7 @@ import { measureStages, timeHttp } from "./latency.js";
 import { loadBarePipeline, measureCeiling } from "./modelLimits.js";
 import { measureColdStart, startServer } from "./serverProcess.js";
 import { round, summarize, timeEach, variants } from "./stats.js";
-import { runThroughput } from "./throughput.js";
+import { runThroughput, type ThroughputResult } from "./throughput.js";
 import { startTutorialServer } from "./tutorialServer.js";
 
 const args = process.argv.slice(2);
@@ -79,13 +79,24 @@ const limits = { queryEmbedMs: summarize(samples.floor!), ceiling: await measure
 log("ingest of the corpus…");
 const ingest = await measureIngest({ ...config, embedInWorker: false }, config.corpusDir, extractor);
 
-log(`throughput: autocannon against the same server, ${seconds} s per level…`);
-let throughput;
+// The goal's level is bracketed by two ceiling measurements, for the same
+// reason the latency rounds alternate: a ceiling measured minutes away from
+// the run it judges would mostly measure the machine's drift.
+const goalConnections = profile.connections.includes(8) ? 8 : profile.connections[profile.connections.length - 1]!;
+log(`throughput: autocannon against the same server, ${seconds} s per level, the ceiling measured again right before and after ${goalConnections} connections…`);
+const throughput: ThroughputResult[] = [];
+const ceilingAroundGoal: number[] = [];
 try {
-  throughput = await runThroughput({ url: ours.url, path: "/v1/search", connections: profile.connections, durationSeconds: seconds, queries: questions });
+  for (const connections of profile.connections) {
+    const bracket = connections === goalConnections;
+    if (bracket) ceilingAroundGoal.push((await measureCeiling(extractor, texts("ceiling-before"))).embeddingsPerSecond);
+    throughput.push(...(await runThroughput({ url: ours.url, path: "/v1/search", connections: [connections], durationSeconds: seconds, queries: questions })));
+    if (bracket) ceilingAroundGoal.push((await measureCeiling(extractor, texts("ceiling-after"))).embeddingsPerSecond);
+  }
 } finally {
   await ours.stop();
 }
+const ceilingAtGoal = round((ceilingAroundGoal[0]! + ceilingAroundGoal[1]!) / 2, 1);
 
 log("cold start…");
 const coldStart = await measureColdStart(profile.coldStarts);
@@ -93,12 +104,12 @@ const coldStart = await measureColdStart(profile.coldStarts);
 const coldStartNpm = await measureColdStart(profile.coldStarts, { command: "npm" });
 
 const floor = limits.queryEmbedMs.p50;
-const at8 = throughput.find((t) => t.connections === 8) ?? throughput[throughput.length - 1]!;
+const at8 = throughput.find((t) => t.connections === goalConnections)!;
 const goals = [
   { goal: "/v1/search p50 ≤ 1.3× bare query embedding p50", value: round(http.search.p50 / floor, 2), target: 1.3, met: http.search.p50 / floor <= 1.3 },
   { goal: "/v1/ask p50 ≤ 1.5× bare query embedding p50", value: round(http.ask.p50 / floor, 2), target: 1.5, met: http.ask.p50 / floor <= 1.5 },
   { goal: "/v1/search p50 ≤ LangChain tutorial /v1/search p50", value: round(http.search.p50 / http.tutorialSearch.p50, 2), target: 1, met: http.search.p50 <= http.tutorialSearch.p50 },
-  { goal: `throughput at ${at8.connections} connections ≥ 0.85 of the embedding ceiling, 0 errors`, value: round(at8.requestsPerSecond / limits.ceiling.embeddingsPerSecond, 2), target: 0.85, met: at8.requestsPerSecond / limits.ceiling.embeddingsPerSecond >= 0.85 && throughput.every((t) => t.errors + t.non2xx === 0) },
+  { goal: `throughput at ${at8.connections} connections ≥ 0.85 of the embedding ceiling (mean of the two around it), 0 errors`, value: round(at8.requestsPerSecond / ceilingAtGoal, 2), target: 0.85, met: at8.requestsPerSecond / ceilingAtGoal >= 0.85 && throughput.every((t) => t.errors + t.non2xx === 0) },
   { goal: "ingest ≥ 0.8 of bare batched embedding", value: ingest.ratio, target: 0.8, met: ingest.ratio >= 0.8 },
   { goal: "ready ≤ 1.5 s after process start (built index)", value: round(coldStart.p50 / 1000, 2), target: 1.5, met: coldStart.p50 <= 1500 },
 ];
@@ -113,6 +124,7 @@ const report = {
   httpMs: http,
   ingest,
   throughput,
+  ceilingAroundThroughputGoal: { connections: goalConnections, before: ceilingAroundGoal[0], after: ceilingAroundGoal[1], mean: ceilingAtGoal },
   coldStartMs: { node: coldStart, npmStart: coldStartNpm },
   goals,
 };

@@ -91,3 +91,14 @@ describe("createSentenceLookup terms and idf", () => {
     expect(japan).toBeGreaterThan(0);
   });
 });
+
+describe("createSentenceLookup facts", () => {
+  it("gives a sentence's names, figures or dates as stems, worked out once per sentence and type", () => {
+    const names = lookup.facts(0, "name");
+    expect(names).toEqual(["russian"]);
+    expect(lookup.facts(0, "name")).toBe(names);
+    expect(lookup.facts(4, "name")).toEqual(["ukrain"]);
+    expect(lookup.facts(4, "quantity")).toEqual([]);
+    expect(lookup.facts(4, "date")).toEqual([]);
+  });
+});
