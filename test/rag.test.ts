@@ -1,0 +1,53 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRag } from "../src/rag.js";
+import { fakeEmbedder } from "./helpers/fakeEmbedder.js";
+
+let root: string;
+let corpusDir: string;
+let indexDir: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), "rag-core-"));
+  corpusDir = path.join(root, "corpus");
+  indexDir = path.join(root, "index");
+  await mkdir(corpusDir, { recursive: true });
+  await writeFile(path.join(corpusDir, "a.txt"), "Japan froze Russian assets in March 2022. The amount is about $30 billion.\nKishida said Japan stands with Ukraine.");
+  await writeFile(
+    path.join(corpusDir, "manifest.json"),
+    JSON.stringify({ formatVersion: 1, documents: [{ docId: "doc-a", file: "a.txt", title: "A", author: null, publisher: null, date: null }] }),
+  );
+  // Built once, so the instances below only load it.
+  const builder = createRag({ corpusDir, indexDir, embedder: fakeEmbedder(), queryCacheSize: 0 });
+  await builder.load();
+  await builder.close();
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("createRag().load", () => {
+  it("warms retrieval and answering up with stored vectors: loading a built index embeds nothing", async () => {
+    const embedder = fakeEmbedder();
+    const rag = createRag({ corpusDir, indexDir, embedder, queryCacheSize: 0 });
+    await rag.load();
+    expect(embedder.calls).toBe(0);
+    const first = await rag.search({ query: "How much did Japan freeze?" });
+    expect(embedder.calls).toBe(1);
+    expect(first.results.length).toBeGreaterThan(0);
+    await rag.close();
+  });
+
+  it("answers the same after the warm-up as a service that has answered other questions first", async () => {
+    const fresh = createRag({ corpusDir, indexDir, embedder: fakeEmbedder(), queryCacheSize: 0 });
+    const used = createRag({ corpusDir, indexDir, embedder: fakeEmbedder(), queryCacheSize: 0 });
+    await Promise.all([fresh.load(), used.load()]);
+    for (const question of ["When did Japan act?", "What did Kishida say?", "Which country froze assets?"]) await used.ask({ question });
+    const question = "How much did Japan freeze in March 2022?";
+    expect(await fresh.ask({ question })).toEqual(await used.ask({ question }));
+    await Promise.all([fresh.close(), used.close()]);
+  });
+});
