@@ -1,7 +1,7 @@
-// npm run bench:scale [-- --sizes 1000,10000,100000] [--out DIR]
-// Synthetic corpora of growing size (reproducible seed), each measured in its
-// own pair of processes (one builds, a fresh one loads and serves, as a service
-// would): build time, index size on disk, load time, RSS, search and ask latency.
+// npm run bench:scale [-- --sizes 1000,10000,100000] [--queries N] [--out DIR]
+// Synthetic corpora of growing size (reproducible seed), each built in its own
+// process and served by fresh ones, as a service would be, in two rounds (see
+// measureSizes): build time, index size on disk, load time, RSS, search and ask latency.
 // Vectors come from a hashing stand-in for the model (see hashingEmbedder.ts):
 // embedding is linear in the corpus and measured by `npm run bench`; what this
 // study shows is how everything else grows.
@@ -17,7 +17,7 @@ import { createRag } from "../../src/rag.js";
 import { hashingEmbedder } from "./hashingEmbedder.js";
 import { measureStages } from "./latency.js";
 import { measureLexicalFidelity } from "./lexicalFidelity.js";
-import { round, summarize, timeEach, variants } from "./stats.js";
+import { round, summarize, timeEach, variants, type Summary } from "./stats.js";
 import { writeSyntheticCorpus } from "./syntheticCorpus.js";
 
 const args = process.argv.slice(2);
@@ -57,19 +57,25 @@ async function buildPhase(work: string, chunks: number): Promise<void> {
   await rag.close();
 }
 
-/** Loads the build `buildPhase` wrote, as a starting service would, and times queries: prints one JSON line. */
-async function servePhase(work: string, queries: number): Promise<void> {
+/**
+ * Loads the build `buildPhase` wrote, as a starting service would, and times queries: prints one JSON line.
+ * With `searchOnly`, only load and search are measured (a second round of the same size).
+ */
+async function servePhase(work: string, queries: number, searchOnly: boolean): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
   const rag = syntheticRag(work);
   const started = performance.now();
   const loaded = await rag.load();
   const loadSeconds = (performance.now() - started) / 1000;
   const questions = (await readQuestions()).map((q) => q.question);
-  // The first calls warm the JIT; they are left out of the summary.
-  const time = async (run: (text: string) => Promise<unknown>, tag: string) =>
-    summarize((await timeEach(variants(questions, queries, tag), run)).slice(Math.min(10, queries / 10)));
-  const search = await time((query) => rag.search({ query }), "s");
-  const ask = await time((question) => rag.ask({ question }), "a");
+  // The first calls warm the JIT; they are left out.
+  const time = async (run: () => Promise<number[]>) => (await run()).slice(Math.min(10, queries / 10));
+  const searchKept = await time(() => timeEach(variants(questions, queries, "s"), (query) => rag.search({ query })));
+  if (searchOnly) {
+    console.log(JSON.stringify({ loadSeconds: round(loadSeconds, 2), searchMs: summarize(searchKept), searchTimes: searchKept }));
+    return rag.close();
+  }
+  const ask = summarize(await time(() => timeEach(variants(questions, queries, "a"), (question) => rag.ask({ question }))));
   const stagesMs = await measureStages(rag, variants(questions, queries, "t"));
   const rss = process.memoryUsage().rss;
   const { retrieval } = rag.internals();
@@ -78,7 +84,8 @@ async function servePhase(work: string, queries: number): Promise<void> {
     loadSeconds: round(loadSeconds, 2),
     rssMB: round(rss / 2 ** 20, 1),
     rssPerChunkKB: round((rss - rssBefore) / loaded.manifest.counts.chunks / 1024, 2),
-    searchMs: search,
+    searchMs: summarize(searchKept),
+    searchTimes: searchKept,
     askMs: ask,
     stagesMs,
     lexicalFidelity,
@@ -86,19 +93,51 @@ async function servePhase(work: string, queries: number): Promise<void> {
   await rag.close();
 }
 
-/** One size: build and serve each in a fresh process, so that the serving process's memory is not the build's. */
-async function measureSize(chunks: number, queries: number): Promise<Record<string, unknown>> {
-  const work = await mkdtemp(path.join(os.tmpdir(), `cited-rag-scale-${chunks}-`));
-  const phase = async (...args: string[]) => {
-    const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, self, ...args, "--work", work], { maxBuffer: 1 << 24 });
-    return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, unknown>;
-  };
+/** Runs one phase of this script in a fresh process and returns the JSON line it prints. */
+async function phase(work: string, ...args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, self, ...args, "--work", work], { maxBuffer: 1 << 26 });
+  return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, unknown>;
+}
+
+type SizeResult = Record<string, unknown> & { chunks: number; searchMs: Summary };
+
+/**
+ * Every size is built in its own process; then each is served twice, in fresh
+ * processes, in the order small → large → large → small. This machine's speed
+ * drifts by tens of percent within minutes, and sizes served minutes apart
+ * would otherwise compare the drift as much as the sizes (one run "met" the
+ * goal because the 1k corpus was served during a slow spell). Search times of
+ * both rounds are pooled per size.
+ */
+async function measureSizes(sizes: number[], queries: number): Promise<SizeResult[]> {
+  const works = await Promise.all(sizes.map((n) => mkdtemp(path.join(os.tmpdir(), `cited-rag-scale-${n}-`))));
   try {
-    const build = await phase("--build", String(chunks));
-    const serve = await phase("--serve", "--queries", String(queries));
-    return { ...build, ...serve };
+    const builds: Record<string, unknown>[] = [];
+    for (const [i, n] of sizes.entries()) {
+      process.stderr.write(`scale: building ${n} chunks…\n`);
+      builds.push(await phase(works[i]!, "--build", String(n)));
+    }
+    const serves: Record<string, unknown>[][] = sizes.map(() => []);
+    const order = [...sizes.keys(), ...[...sizes.keys()].reverse()];
+    for (const [round, i] of order.entries()) {
+      const first = round < sizes.length;
+      process.stderr.write(`scale: serving ${sizes[i]} chunks (round ${first ? 1 : 2})…\n`);
+      serves[i]!.push(await phase(works[i]!, "--serve", "--queries", String(queries), ...(first ? [] : ["--search-only"])));
+    }
+    return sizes.map((_, i) => {
+      const [full, second] = serves[i]! as [Record<string, unknown> & { searchTimes: number[] }, { searchTimes: number[]; searchMs: Summary; loadSeconds: number }];
+      const pooled = [...full.searchTimes, ...second.searchTimes];
+      const { searchTimes: _pooledBelow, ...rest } = full;
+      return {
+        ...builds[i],
+        ...rest,
+        searchMs: summarize(pooled),
+        searchMsByRound: [full.searchMs, second.searchMs],
+        loadSecondsSecondRound: second.loadSeconds,
+      } as unknown as SizeResult;
+    });
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await Promise.all(works.map((work) => rm(work, { recursive: true, force: true })));
   }
 }
 
@@ -107,17 +146,12 @@ const queries = Number(option("--queries") ?? 500);
 if (work && option("--build")) {
   await buildPhase(work, Number(option("--build")));
 } else if (work && args.includes("--serve")) {
-  await servePhase(work, queries);
+  await servePhase(work, queries, args.includes("--search-only"));
 } else {
   const sizes = (option("--sizes") ?? "1000,10000,100000").split(",").map(Number);
   const outDir = path.resolve(option("--out") ?? path.join(repoRoot, "bench", "results"));
-  const results = [];
-  for (const n of sizes) {
-    process.stderr.write(`scale: ${n} chunks…\n`);
-    const result = await measureSize(n, queries);
-    results.push(result as typeof result & { chunks: number; searchMs: { p95: number } });
-    process.stderr.write(JSON.stringify(result) + "\n");
-  }
+  const results = await measureSizes(sizes, queries);
+  for (const result of results) process.stderr.write(JSON.stringify(result) + "\n");
   const first = results[0]!;
   const last = results[results.length - 1]!;
   const ratio = round(last.searchMs.p95 / first.searchMs.p95, 2);

@@ -52,6 +52,9 @@ describe("benchmark smoke runs", () => {
     for (const size of report.sizes) {
       expect(size.indexBytes).toBeGreaterThan(0);
       expect(size.searchMs.p95).toBeGreaterThan(0);
+      // Served twice (small → large → large → small), both rounds pooled.
+      expect(size.searchMsByRound).toHaveLength(2);
+      expect(size.searchMs.n).toBe(size.searchMsByRound[0].n + size.searchMsByRound[1].n);
       expect(size.loadSeconds).toBeGreaterThan(0);
       expect(size.rssPerChunkKB).toEqual(expect.any(Number));
       expect(size.lexicalFidelity.scoreRecall).toBeGreaterThan(0.9);
