@@ -73,7 +73,8 @@ function documentContextOf(doc: CorpusDocument): DocumentContext {
   return { labelTokens: evidenceTokens(label), years: [...years].map(Number) };
 }
 
-// One question of each answer type (see answerType.ts) and a plain one.
+// Forms meant to reach each answer type's code (see answerType.ts) and a plain one;
+// the sentence inside can change the type a form gets, which only matters for speed.
 const WARM_UP_FORMS = ["How much {}?", "When {}?", "Which country {}?", "What did {} say?", "{}"];
 const WARM_UP_SENTENCES = 2;
 
@@ -124,7 +125,12 @@ export function createRag(options: RagOptions = {}): Rag {
       documentText: (docId) => documents.get(docId)!.text,
     };
     const documentContext = new Map(corpus.documents.map((d) => [d.docId, documentContextOf(d)]));
-    await warmUp(retrieval, documentContext);
+    try {
+      await warmUp(retrieval, documentContext);
+    } catch {
+      // The warm-up only saves the first requests time; whatever failed in it
+      // fails again in the request that meets it, and is reported there.
+    }
     const embedder = (await embedderReady).queries;
     if (embedder.dimensions !== index.manifest.dimensions) {
       throw new RagError("index_incompatible", `Index has ${index.manifest.dimensions}-dimensional vectors but model ${embedder.modelId} makes ${embedder.dimensions}.`);
@@ -136,10 +142,11 @@ export function createRag(options: RagOptions = {}): Rag {
   /**
    * Runs a few questions through retrieval and answer extraction, so that the
    * first requests after a start do not pay for compiling that code (the first
-   * request measured 98 ms, later ones about 20). The questions are made from
-   * the corpus's own sentences, in each answer-type form, with the sentences'
-   * stored vectors standing in for embeddings: this runs while the model is
-   * still loading and leaves the query cache untouched.
+   * request measured 98 ms, later ones about 20). The questions are two of the
+   * corpus's own sentences, each in the forms of WARM_UP_FORMS, with the
+   * sentences' stored vectors standing in for embeddings: this runs while the
+   * model is still loading and leaves the query cache untouched. What it
+   * leaves behind are memos of pure functions (a sentence's facts, stems).
    */
   async function warmUp(context: RetrievalContext, documentContext: Map<string, DocumentContext>): Promise<void> {
     const { index, lookup } = context;
@@ -149,21 +156,25 @@ export function createRag(options: RagOptions = {}): Rag {
       const id = Math.floor((i * index.sentences.length) / sentences);
       const vector = index.sentenceVectors.subarray(id * dims, (id + 1) * dims);
       for (const form of WARM_UP_FORMS) {
-        const question = form.replace("{}", index.sentences[id]!.text);
-        const scoreSentence = createSentenceScorer(index, lookup, question, vector, weights);
-        const passages = await retrieve(context, question, vector, config.defaultK, scoreSentence, retrievalOptions);
+        // A function, so that "$&" and the like in a sentence are not replacement patterns.
+        const question = form.replace("{}", () => index.sentences[id]!.text);
+        const { passages, scoreSentence } = await retrieveWith(context, question, vector, config.defaultK);
         extractAnswer(question, passages, index, lookup, scoreSentence, documentContext, answerOptions);
       }
     }
   }
 
+  /** Passages for a text whose vector is known, and the sentence scorer that ranked them (answer extraction reuses it). */
+  async function retrieveWith(context: RetrievalContext, text: string, vector: Float32Array, k: number) {
+    const scoreSentence = createSentenceScorer(context.index, context.lookup, text, vector, weights);
+    const passages = await retrieve(context, text, vector, k, scoreSentence, retrievalOptions);
+    return { passages, scoreSentence };
+  }
+
   async function retrieveFor(text: string, k: number) {
     const state = requireLoaded();
     const [vector] = await state.embedder.embed([text]);
-    const { index, lookup } = state.retrieval;
-    const scoreSentence = createSentenceScorer(index, lookup, text, vector!, weights);
-    const passages = await retrieve(state.retrieval, text, vector!, k, scoreSentence, retrievalOptions);
-    return { passages, scoreSentence, state };
+    return { ...(await retrieveWith(state.retrieval, text, vector!, k)), state };
   }
 
   return {

@@ -41,7 +41,8 @@ describe("createRag().load", () => {
     await rag.close();
   });
 
-  it("answers the same after the warm-up as a service that has answered other questions first", async () => {
+  // Both instances warm up; what this shows is that the memos the warm-up (or any question) leaves do not change answers.
+  it("answers a question the same whatever was asked before", async () => {
     const fresh = createRag({ corpusDir, indexDir, embedder: fakeEmbedder(), queryCacheSize: 0 });
     const used = createRag({ corpusDir, indexDir, embedder: fakeEmbedder(), queryCacheSize: 0 });
     await Promise.all([fresh.load(), used.load()]);

@@ -79,24 +79,33 @@ const limits = { queryEmbedMs: summarize(samples.floor!), ceiling: await measure
 log("ingest of the corpus…");
 const ingest = await measureIngest({ ...config, embedInWorker: false }, config.corpusDir, extractor);
 
-// The goal's level is bracketed by two ceiling measurements, for the same
+// The goal's level is also bracketed by two ceiling measurements, for the same
 // reason the latency rounds alternate: a ceiling measured minutes away from
-// the run it judges would mostly measure the machine's drift.
+// the run it judges partly measures the machine's drift. Each waits until the
+// server has drained what autocannon left queued. The goal is judged against
+// the higher of the two ceilings (the one measured after the rounds and the
+// mean of the bracket), so that choosing between them cannot flatter it.
 const goalConnections = profile.connections.includes(8) ? 8 : profile.connections[profile.connections.length - 1]!;
+const SETTLE_MS = 2_000;
+const settledCeiling = async (tag: string) => {
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  return (await measureCeiling(extractor, texts(tag))).embeddingsPerSecond;
+};
 log(`throughput: autocannon against the same server, ${seconds} s per level, the ceiling measured again right before and after ${goalConnections} connections…`);
 const throughput: ThroughputResult[] = [];
 const ceilingAroundGoal: number[] = [];
 try {
   for (const connections of profile.connections) {
     const bracket = connections === goalConnections;
-    if (bracket) ceilingAroundGoal.push((await measureCeiling(extractor, texts("ceiling-before"))).embeddingsPerSecond);
+    if (bracket) ceilingAroundGoal.push(await settledCeiling("ceiling-before"));
     throughput.push(...(await runThroughput({ url: ours.url, path: "/v1/search", connections: [connections], durationSeconds: seconds, queries: questions })));
-    if (bracket) ceilingAroundGoal.push((await measureCeiling(extractor, texts("ceiling-after"))).embeddingsPerSecond);
+    if (bracket) ceilingAroundGoal.push(await settledCeiling("ceiling-after"));
   }
 } finally {
   await ours.stop();
 }
 const ceilingAtGoal = round((ceilingAroundGoal[0]! + ceilingAroundGoal[1]!) / 2, 1);
+const ceilingJudged = Math.max(ceilingAtGoal, limits.ceiling.embeddingsPerSecond);
 
 log("cold start…");
 const coldStart = await measureColdStart(profile.coldStarts);
@@ -106,10 +115,10 @@ const coldStartNpm = await measureColdStart(profile.coldStarts, { command: "npm"
 const floor = limits.queryEmbedMs.p50;
 const at8 = throughput.find((t) => t.connections === goalConnections)!;
 const goals = [
-  { goal: "/v1/search p50 ≤ 1.3× bare query embedding p50", value: round(http.search.p50 / floor, 2), target: 1.3, met: http.search.p50 / floor <= 1.3 },
-  { goal: "/v1/ask p50 ≤ 1.5× bare query embedding p50", value: round(http.ask.p50 / floor, 2), target: 1.5, met: http.ask.p50 / floor <= 1.5 },
-  { goal: "/v1/search p50 ≤ LangChain tutorial /v1/search p50", value: round(http.search.p50 / http.tutorialSearch.p50, 2), target: 1, met: http.search.p50 <= http.tutorialSearch.p50 },
-  { goal: `throughput at ${at8.connections} connections ≥ 0.85 of the embedding ceiling (mean of the two around it), 0 errors`, value: round(at8.requestsPerSecond / ceilingAtGoal, 2), target: 0.85, met: at8.requestsPerSecond / ceilingAtGoal >= 0.85 && throughput.every((t) => t.errors + t.non2xx === 0) },
+  { goal: "/v1/search p50 ≤ 1.3× bare query embedding p50", value: round(http.search.p50 / floor, 3), target: 1.3, met: http.search.p50 / floor <= 1.3 },
+  { goal: "/v1/ask p50 ≤ 1.5× bare query embedding p50", value: round(http.ask.p50 / floor, 3), target: 1.5, met: http.ask.p50 / floor <= 1.5 },
+  { goal: "/v1/search p50 ≤ LangChain tutorial /v1/search p50", value: round(http.search.p50 / http.tutorialSearch.p50, 3), target: 1, met: http.search.p50 <= http.tutorialSearch.p50 },
+  { goal: `throughput at ${at8.connections} connections ≥ 0.85 of the embedding ceiling (the higher of the two measures), 0 errors`, value: round(at8.requestsPerSecond / ceilingJudged, 3), target: 0.85, met: at8.requestsPerSecond / ceilingJudged >= 0.85 && throughput.every((t) => t.errors + t.non2xx === 0) },
   { goal: "ingest ≥ 0.8 of bare batched embedding", value: ingest.ratio, target: 0.8, met: ingest.ratio >= 0.8 },
   { goal: "ready ≤ 1.5 s after process start (built index)", value: round(coldStart.p50 / 1000, 2), target: 1.5, met: coldStart.p50 <= 1500 },
 ];
@@ -124,7 +133,14 @@ const report = {
   httpMs: http,
   ingest,
   throughput,
-  ceilingAroundThroughputGoal: { connections: goalConnections, before: ceilingAroundGoal[0], after: ceilingAroundGoal[1], mean: ceilingAtGoal },
+  ceilingAroundThroughputGoal: {
+    connections: goalConnections,
+    before: ceilingAroundGoal[0],
+    after: ceilingAroundGoal[1],
+    mean: ceilingAtGoal,
+    ratioToMean: round(at8.requestsPerSecond / ceilingAtGoal, 3),
+    ratioToCeilingAfterRounds: round(at8.requestsPerSecond / limits.ceiling.embeddingsPerSecond, 3),
+  },
   coldStartMs: { node: coldStart, npmStart: coldStartNpm },
   goals,
 };

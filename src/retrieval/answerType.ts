@@ -4,7 +4,7 @@ import { casedWords, stem, tokenize } from "./terms.js";
 export type AnswerType = "quantity" | "date" | "name" | "statement" | null;
 
 /** The answer types a single word can supply. */
-export type FactType = "quantity" | "date" | "name";
+export type FactType = Exclude<AnswerType, "statement" | null>;
 
 const MONTH = /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)$/i;
 // "What did the ambassador say…", "What principles did Kishida set out…": the answer is what someone said.

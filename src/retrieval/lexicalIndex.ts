@@ -218,9 +218,13 @@ class TopHits {
   private readonly scores: Float64Array;
   private size = 0;
 
-  constructor(private readonly n: number) {
-    this.ids = new Int32Array(n);
-    this.scores = new Float64Array(n);
+  private readonly n: number;
+
+  constructor(n: number) {
+    // Whole and non-negative: a fractional n would let the heap outgrow its arrays.
+    this.n = Math.max(0, Math.floor(n));
+    this.ids = new Int32Array(this.n);
+    this.scores = new Float64Array(this.n);
   }
 
   offer(id: number, score: number): void {
@@ -260,7 +264,7 @@ class TopHits {
     }
   }
 
-  /** The ids held, in no particular order. */
+  /** The ids held, in no particular order: a view of the heap itself, valid until the next offer. */
   heldIds(): Int32Array {
     return this.ids.subarray(0, this.size);
   }

@@ -33,8 +33,8 @@ export function stem(token: string): string {
 }
 
 const WORD = /[\p{L}\p{N}$€%][\p{L}\p{N}.,'’-]*/gu;
-// The same pattern restricted to ASCII, for text made only of printable ASCII
-// and whitespace (anything else takes the Unicode pattern): property classes
+// The same pattern restricted to ASCII, for text made only of the characters
+// from tab to tilde (anything else takes the Unicode pattern): property classes
 // make a regular expression about twice as slow, and this runs on every
 // sentence a question reaches.
 const ASCII_WORD = /[A-Za-z0-9$%][A-Za-z0-9.,'-]*/g;

@@ -29,7 +29,7 @@ describe("benchmark smoke runs", () => {
     const report = JSON.parse(await readFile(path.join(out, "smoke.json"), "utf8"));
     expect(report.limits.queryEmbedMs.p50).toBeGreaterThan(0);
     expect(report.limits.ceiling.embeddingsPerSecond).toBeGreaterThan(0);
-    expect(report.ceilingAroundThroughputGoal).toMatchObject({ connections: 4, before: expect.any(Number), after: expect.any(Number) });
+    expect(report.ceilingAroundThroughputGoal).toMatchObject({ connections: 4, before: expect.any(Number), after: expect.any(Number), ratioToCeilingAfterRounds: expect.any(Number) });
     for (const stage of ["embed", "dense", "lexical", "fusionAndRerank", "answer"]) expect(report.stagesMs[stage].n).toBeGreaterThan(0);
     expect(report.httpMs.search.p50).toBeGreaterThan(0);
     expect(report.httpMs.tutorialSearch.p50).toBeGreaterThan(0);
@@ -60,5 +60,6 @@ describe("benchmark smoke runs", () => {
       expect(size.lexicalFidelity.scoreRecall).toBeGreaterThan(0.9);
     }
     expect(Number.isFinite(report.goal.value)).toBe(true);
+    expect(report.goal.byRound).toEqual([expect.any(Number), expect.any(Number)]);
   });
 });
