@@ -1,4 +1,4 @@
-import { dot } from "../embed/embedder.js";
+import { dot } from "../vectors.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { SentenceLookup } from "./sentenceLookup.js";
 import { contentTerms } from "./terms.js";

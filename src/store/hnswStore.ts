@@ -1,5 +1,5 @@
 import hnswlib from "hnswlib-node";
-import { dot } from "../embed/embedder.js";
+import { dot } from "../vectors.js";
 import type { VectorHit, VectorStore } from "./vectorStore.js";
 
 const { HierarchicalNSW } = hnswlib;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Embeddings } from "@langchain/core/embeddings";
 import { resolveConfig } from "../../src/config.js";
-import { dot } from "../../src/embed/embedder.js";
+import { dot } from "../../src/vectors.js";
 import { LocalEmbeddings } from "../../src/embed/localEmbeddings.js";
 import { RagError } from "../../src/errors.js";
 import { failureWithoutModel } from "../helpers/missingModel.js";
