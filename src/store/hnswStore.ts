@@ -30,12 +30,18 @@ export class HnswStore implements VectorStore {
    * first query to pay).
    */
   private readonly scanRows: Float32Array | undefined;
+  /**
+   * Vectors stored. Read once: the graph is complete when the store is made and
+   * never grows, and asking hnswlib-node is a native call each time.
+   */
+  readonly size: number;
 
   private constructor(
     private readonly index: InstanceType<typeof HierarchicalNSW>,
     readonly dimensions: number,
     private readonly params: HnswParameters,
   ) {
+    this.size = index.getCurrentCount();
     if (this.size <= EXACT_SCAN_MAX) this.scanRows = this.copyRows();
   }
 
@@ -51,10 +57,6 @@ export class HnswStore implements VectorStore {
     const index = new HierarchicalNSW("cosine", dimensions);
     index.readIndexSync(file);
     return new HnswStore(index, dimensions, params);
-  }
-
-  get size(): number {
-    return this.index.getCurrentCount();
   }
 
   save(file: string): void {
@@ -80,16 +82,13 @@ export class HnswStore implements VectorStore {
     const norm = dot(vector, vector);
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     const hits: VectorHit[] = [];
-    // `size` asks the native index each time it is read.
-    const count = rows.length / dims;
-    for (let id = 0; id < count; id++) hits.push({ id, score: dot(vector, rows, id * dims) * scale });
+    for (let id = 0; id < this.size; id++) hits.push({ id, score: dot(vector, rows, id * dims) * scale });
     return hits.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, n);
   }
 
   private copyRows(): Float32Array {
-    const count = this.size;
-    const rows = new Float32Array(count * this.dimensions);
-    for (let id = 0; id < count; id++) rows.set(this.index.getPoint(id), id * this.dimensions);
+    const rows = new Float32Array(this.size * this.dimensions);
+    for (let id = 0; id < this.size; id++) rows.set(this.index.getPoint(id), id * this.dimensions);
     return rows;
   }
 }
