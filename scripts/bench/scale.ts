@@ -69,13 +69,13 @@ async function servePhase(work: string, queries: number, searchOnly: boolean): P
   const loadSeconds = (performance.now() - started) / 1000;
   const questions = (await readQuestions()).map((q) => q.question);
   // The first calls warm the JIT; they are left out.
-  const time = async (run: () => Promise<number[]>) => (await run()).slice(Math.min(10, queries / 10));
-  const searchKept = await time(() => timeEach(variants(questions, queries, "s"), (query) => rag.search({ query })));
+  const afterWarmUp = (times: number[]) => times.slice(Math.min(10, queries / 10));
+  const searchKept = afterWarmUp(await timeEach(variants(questions, queries, "s"), (query) => rag.search({ query })));
   if (searchOnly) {
     console.log(JSON.stringify({ loadSeconds: round(loadSeconds, 2), searchMs: summarize(searchKept), searchTimes: searchKept }));
     return rag.close();
   }
-  const ask = summarize(await time(() => timeEach(variants(questions, queries, "a"), (question) => rag.ask({ question }))));
+  const ask = summarize(afterWarmUp(await timeEach(variants(questions, queries, "a"), (question) => rag.ask({ question }))));
   const stagesMs = await measureStages(rag, variants(questions, queries, "t"));
   const rss = process.memoryUsage().rss;
   const { retrieval } = rag.internals();

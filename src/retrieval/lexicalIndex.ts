@@ -129,14 +129,15 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
   const touched = new Int32Array(chunks.length);
 
   return {
-    search(query, n) {
+    search(query, wanted) {
+      const n = Math.max(0, Math.floor(wanted));
       const lists: { list: Postings; times: number }[] = [];
       for (const [term, times] of termCounts(tokenize(query))) {
         const list = postings.get(term);
         if (list) lists.push({ list, times });
       }
       // Cutting pays only when it saves more reads than rescoring costs.
-      const rescoringCost = Math.max(0, n) * RESCORED_PER_RESULT * lists.length * RESCORE_LOOKUP_COST;
+      const rescoringCost = n * RESCORED_PER_RESULT * lists.length * RESCORE_LOOKUP_COST;
       const reads = postingsToRead(lists, maxPostingsPerQuery, maxPostingsPerQuery + rescoringCost);
       let touchedCount = 0;
       lists.forEach(({ list, times }, t) => {
@@ -150,7 +151,7 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
       const complete = reads.every((read, t) => read === lists[t]!.list.ids.length);
       // With every posting read the sums are exact; otherwise the best partial
       // sums are candidates, and each is rescored from the forward index.
-      const best = new TopHits(complete ? Math.max(0, n) : Math.max(0, n) * RESCORED_PER_RESULT);
+      const best = new TopHits(complete ? n : n * RESCORED_PER_RESULT);
       for (let i = 0; i < touchedCount; i++) {
         const id = touched[i]!;
         best.offer(id, sums[id]! * matchedTerms[id]!);
@@ -158,7 +159,7 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
         matchedTerms[id] = 0;
       }
       if (complete) return best.sorted();
-      const rescored = new TopHits(Math.max(0, n));
+      const rescored = new TopHits(n);
       for (const id of best.heldIds()) {
         let sum = 0;
         let matched = 0;
@@ -218,13 +219,10 @@ class TopHits {
   private readonly scores: Float64Array;
   private size = 0;
 
-  private readonly n: number;
-
-  constructor(n: number) {
-    // Whole and non-negative: a fractional n would let the heap outgrow its arrays.
-    this.n = Math.max(0, Math.floor(n));
-    this.ids = new Int32Array(this.n);
-    this.scores = new Float64Array(this.n);
+  /** `n` whole and non-negative: a fractional n would let the heap outgrow its arrays. */
+  constructor(private readonly n: number) {
+    this.ids = new Int32Array(n);
+    this.scores = new Float64Array(n);
   }
 
   offer(id: number, score: number): void {
