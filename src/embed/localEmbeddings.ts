@@ -1,10 +1,11 @@
 import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { Embeddings } from "@langchain/core/embeddings";
-import { env, pipeline, type FeatureExtractionPipeline } from "@xenova/transformers";
+import { env, pipeline, type FeatureExtractionPipeline, type Tensor } from "@xenova/transformers";
 import onnxruntime from "onnxruntime-node";
 import { RagError } from "../errors.js";
 import type { Embedder } from "./embedder.js";
+import { meanPooledUnitVectors } from "./meanPooling.js";
 
 export interface LocalModelOptions {
   modelsDir: string;
@@ -62,7 +63,7 @@ export class LocalEmbeddings extends Embeddings implements Embedder {
     env.localModelPath = options.modelsDir;
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
-    const extractor = (await withSessionOptions(sessionOptions(options.threads ?? 0), () =>
+    const extractor = (await withSessionOptions(path.join(modelDir, weights), sessionOptions(options.threads ?? 0), () =>
       pipeline("feature-extraction", options.modelId, { quantized: options.quantized }),
     )) as FeatureExtractionPipeline;
     extractor.tokenizer.model_max_length = Math.min(extractor.tokenizer.model_max_length, MAX_MODEL_TOKENS);
@@ -75,10 +76,15 @@ export class LocalEmbeddings extends Embeddings implements Embedder {
     const vectors = new Array<Float32Array>(texts.length);
     for (let i = 0; i < order.length; i += this.batchSize) {
       const batch = order.slice(i, i + this.batchSize);
-      const output = await this.extractor(batch.map((j) => texts[j]!.slice(0, MAX_INPUT_CHARS)), { pooling: "mean", normalize: true });
-      const data = output.data as Float32Array;
+      const inputs = this.extractor.tokenizer(
+        batch.map((j) => texts[j]!.slice(0, MAX_INPUT_CHARS)),
+        { padding: true, truncation: true },
+      );
+      // The pipeline's own steps (tokenise, run, mean-pool, normalise), with the pooling read from plain arrays.
+      const { last_hidden_state: hidden } = (await this.extractor.model(inputs)) as { last_hidden_state: Tensor };
+      const pooled = meanPooledUnitVectors(hidden.data as Float32Array, hidden.dims, inputs.attention_mask.data as BigInt64Array);
       batch.forEach((j, row) => {
-        vectors[j] = data.slice(row * this.dimensions, (row + 1) * this.dimensions);
+        vectors[j] = pooled[row]!;
       });
     }
     return vectors;
@@ -98,15 +104,19 @@ function sessionOptions(threads: number): Record<string, unknown> {
 }
 
 /**
- * transformers.js 2.x creates its onnxruntime session with no way to pass
- * session options, so thread counts are added to its `InferenceSession.create`
- * call for the duration of one model load.
+ * transformers.js 2.x creates its onnxruntime session from the model file's
+ * bytes, with no way to pass session options, and onnxruntime-node 1.14
+ * ignores the options of a session made from bytes: its thread count stays
+ * the default (one per core, the spare one spinning between runs). So for the
+ * duration of one model load, `InferenceSession.create` is given the model's
+ * path, which is the same file, and the thread counts.
  */
-async function withSessionOptions<T>(extra: Record<string, unknown>, load: () => Promise<T>): Promise<T> {
+async function withSessionOptions<T>(modelFile: string, extra: Record<string, unknown>, load: () => Promise<T>): Promise<T> {
   const session = onnxruntime.InferenceSession;
   const create = session.create;
-  session.create = ((model: unknown, options?: object) =>
-    (create as (m: unknown, o: object) => unknown).call(session, model, { ...options, ...extra })) as typeof create;
+  // The path loader accepts only execution providers it has; transformers.js also lists "wasm".
+  session.create = ((_bytes: unknown, options?: object) =>
+    (create as (m: unknown, o: object) => unknown).call(session, modelFile, { ...options, executionProviders: ["cpu"], ...extra })) as typeof create;
   try {
     return await load();
   } finally {

@@ -1,5 +1,7 @@
+import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Embeddings } from "@langchain/core/embeddings";
+import { env, pipeline } from "@xenova/transformers";
 import { resolveConfig } from "../../src/config.js";
 import { dot } from "../../src/vectors.js";
 import { LocalEmbeddings } from "../../src/embed/localEmbeddings.js";
@@ -9,6 +11,17 @@ import { failureWithoutModel } from "../helpers/missingModel.js";
 const { modelsDir, modelId } = resolveConfig({}, {});
 
 describe("LocalEmbeddings (the model shipped in models/)", () => {
+  // onnxruntime-node 1.14 ignores the options of a session made from the model's bytes, which is how
+  // transformers.js makes it: the thread count only holds if the loader hands over the path.
+  // First in this file: sessions of later tests would add and, when collected, remove threads.
+  it.runIf(process.platform === "linux")("runs onnxruntime with the thread count it is given (each extra thread is one more task)", async () => {
+    const tasks = () => readdirSync("/proc/self/task").length;
+    const before = tasks();
+    const model = await LocalEmbeddings.load({ modelsDir, modelId, quantized: true, threads: 3 });
+    await model.embed(["warm"]);
+    expect(tasks() - before).toBe(2);
+  });
+
   it("embeds offline into unit vectors whose dot product ranks meaning", async () => {
     const model = await LocalEmbeddings.load({ modelsDir, modelId, quantized: true });
     expect(model.modelId).toBe("Xenova/all-MiniLM-L6-v2");
@@ -20,6 +33,23 @@ describe("LocalEmbeddings (the model shipped in models/)", () => {
     ]);
     for (const v of [question!, close!, far!]) expect(Math.hypot(...v)).toBeCloseTo(1, 4);
     expect(dot(question!, close!)).toBeGreaterThan(dot(question!, far!) + 0.2);
+  });
+
+  it("gives bit for bit the vectors of the transformers.js pipeline it wraps, one text or a padded batch, on one thread", async () => {
+    const model = await LocalEmbeddings.load({ modelsDir, modelId, quantized: true, threads: 1 });
+    env.localModelPath = modelsDir;
+    const extractor = await pipeline("feature-extraction", modelId, { quantized: true });
+    const texts = ["How much Russian money is frozen in Japan?", "short", "Japan's Diet passed a supplementary budget for aid to Ukraine in 2023."];
+    for (const text of texts) {
+      const [ours] = await model.embed([text]);
+      expect(Array.from(ours!)).toEqual(Array.from((await extractor(text, { pooling: "mean", normalize: true })).data as Float32Array));
+    }
+    // embed() sorts a batch by length before running it; given in that order, the pipeline pads the same way.
+    const sorted = [...texts].sort((a, b) => a.length - b.length);
+    const [ours, batched] = [await model.embed(texts), (await extractor(sorted, { pooling: "mean", normalize: true })).data as Float32Array];
+    for (const [row, text] of sorted.entries()) {
+      expect(Array.from(ours[texts.indexOf(text)]!)).toEqual(Array.from(batched.subarray(row * 384, (row + 1) * 384)));
+    }
   });
 
   it("is a LangChain Embeddings with the same vectors, in input order", async () => {
