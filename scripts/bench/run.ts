@@ -13,7 +13,6 @@ import { loadBarePipeline, measureCeiling } from "./modelLimits.js";
 import { measureColdStart, startServer } from "./serverProcess.js";
 import { round, summarize, timeEach, variants } from "./stats.js";
 import { runThroughput, type ThroughputResult } from "./throughput.js";
-import { startTutorialServer } from "./tutorialServer.js";
 
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -46,7 +45,7 @@ const stages = await measureStages(rag, texts("stages"));
 log(`sequential latency: floor, ours (npm start, then EMBED_WORKER=false) and the LangChain tutorial, ${profile.rounds} alternating rounds…`);
 const ours = await startServer({ readyTimeoutMs: 600_000 });
 const mainThread = await startServer({ env: { EMBED_WORKER: "false" }, readyTimeoutMs: 600_000 });
-const tutorial = await startTutorialServer(config);
+const tutorial = await startServer({ command: "tutorial", readyTimeoutMs: 600_000 });
 const extractor = await loadBarePipeline(config);
 const embedBare = (text: string) => extractor([text], { pooling: "mean", normalize: true });
 const blocks: Record<string, (texts: string[]) => Promise<number[]>> = {
@@ -66,7 +65,7 @@ try {
   await ours.stop();
   throw error;
 } finally {
-  await Promise.all([mainThread.stop(), tutorial.close()]);
+  await Promise.all([mainThread.stop(), tutorial.stop()]);
 }
 const http = {
   search: summarize(samples.search!),

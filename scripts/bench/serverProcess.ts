@@ -12,13 +12,17 @@ import { percentile } from "../../src/eval/percentile.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** How the server is started: the compiled entry point directly, or through `npm start` as a user would. */
-export type StartCommand = "node" | "npm";
+/**
+ * How the server is started: the compiled entry point directly, through `npm start` as a user
+ * would, or the LangChain tutorial server the latency goals compare against.
+ */
+export type StartCommand = "node" | "npm" | "tutorial";
 
 const COMMANDS: Record<StartCommand, { file: string; args: string[] }> = {
   node: { file: process.execPath, args: ["dist/cli/serve.js"] },
   // npm itself, the up-to-date check of the build (prestart) and then the same entry point.
   npm: { file: "npm", args: ["start", "--silent"] },
+  tutorial: { file: process.execPath, args: ["--import", "tsx", "scripts/bench/tutorialServer.ts"] },
 };
 
 let built: Promise<unknown> | undefined;

@@ -1,23 +1,33 @@
 // The LangChain tutorial default behind Express, the peer the latency goals
-// compare against: same model, same HTTP stack, its own retrieval.
-import type { Server } from "node:http";
+// compare against: same model, same HTTP stack, its own retrieval. It runs as
+// its own process (`startServer({ command: "tutorial" })`), as ours does: in
+// the benchmark's process, its client and server would share one event loop
+// and skip the cross-process hand-offs every deployed server pays.
+import { pathToFileURL } from "node:url";
 import express from "express";
-import type { RagConfig } from "../../src/config.js";
+import { resolveConfig, type RagConfig } from "../../src/config.js";
 import { createLangChainTutorialBaseline } from "../../src/eval/baselines/langchainTutorial.js";
 
-export async function startTutorialServer(config: RagConfig): Promise<{ url: string; close(): Promise<void> }> {
+export async function createTutorialApp(config: RagConfig): Promise<express.Express> {
   const system = await createLangChainTutorialBaseline(config);
   const app = express();
   app.use(express.json());
+  app.get("/readyz", (_req, res) => {
+    res.json({ status: "ready" });
+  });
   app.post("/v1/search", async (req, res) => {
     res.json({ query: req.body.query, ...(await system.search(String(req.body.query), Number(req.body.k ?? 4))) });
   });
   app.post("/v1/ask", async (req, res) => {
     res.json({ question: req.body.question, ...(await system.ask(String(req.body.question))) });
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, "127.0.0.1", () => resolve(s));
-  });
-  const address = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return app;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const app = await createTutorialApp(resolveConfig({}, process.env));
+  const host = process.env.HOST ?? "127.0.0.1";
+  const port = Number(process.env.PORT ?? 0);
+  // Listening only once the model is loaded: the process is ready when it answers.
+  app.listen(port, host, () => console.error(`LangChain tutorial server on http://${host}:${port}`));
 }

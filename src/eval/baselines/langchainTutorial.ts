@@ -1,10 +1,10 @@
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
-import { LocalEmbeddings } from "../../embed/localEmbeddings.js";
+import { TutorialEmbeddings } from "./tutorialEmbeddings.js";
 import { loadCorpus } from "../../ingest/loadCorpus.js";
 import type { EvaluatedSystem } from "../system.js";
 import { splitTutorialChunks, tutorialSystem, type ChunkDocument } from "./tutorialChunks.js";
 
-/** The stock LangChain RAG tutorial: 1000/200 recursive chunks, HNSWLib over the local model, k=4. */
+/** The stock LangChain RAG tutorial: 1000/200 recursive chunks, HNSWLib over LangChain's transformers.js embeddings, k=4. */
 export async function createLangChainTutorialBaseline(options: {
   corpusDir: string;
   modelsDir: string;
@@ -13,7 +13,7 @@ export async function createLangChainTutorialBaseline(options: {
 }): Promise<EvaluatedSystem> {
   const { documents } = await loadCorpus(options.corpusDir);
   const chunks = await splitTutorialChunks(documents);
-  const embeddings = await LocalEmbeddings.load(options);
+  const embeddings = await TutorialEmbeddings.load(options);
   const store = await HNSWLib.fromDocuments(chunks, embeddings);
   return tutorialSystem("LangChain tutorial (1000/200, HNSWLib, k=4)", documents, async (query, k) =>
     // HNSWLib's "cosine" space returns the distance 1 - cosine similarity.
