@@ -32,7 +32,7 @@ describe("resolveConfig", () => {
       maxK: 50,
       maxQueryChars: 2000,
       embedInWorker: true,
-      embedThreads: Math.max(1, os.availableParallelism() - 1),
+      embedThreads: os.availableParallelism(),
       embedBatchSize: 32,
       queryCacheSize: 1000,
       port: 3000,

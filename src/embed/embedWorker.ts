@@ -10,7 +10,13 @@ const describe = (error: unknown) =>
   error instanceof RagError ? { code: error.code, message: error.message } : { code: "internal", message: (error as Error).message ?? String(error) };
 
 try {
-  const model = await LocalEmbeddings.load(workerData as LocalModelOptions);
+  const options = workerData as LocalModelOptions;
+  const model = await LocalEmbeddings.load(options);
+  // A request sent while others are in flight runs on a one-thread session: under
+  // load, the cores onnxruntime would take (its spare threads spin between runs)
+  // serve HTTP and retrieval instead. A lone request gets every configured thread.
+  // Both sessions give the same vectors.
+  const underLoad = options.threads === 1 ? model : await LocalEmbeddings.load({ ...options, threads: 1 });
   port.postMessage({ type: "ready", modelId: model.modelId, dimensions: model.dimensions } satisfies WorkerReply);
   // One request at a time, in arrival order: batching strangers' texts together
   // would change their vectors (the int8 model is not padding-invariant).
@@ -18,7 +24,7 @@ try {
   port.on("message", (request: WorkerRequest) => {
     queue = queue.then(async () => {
       try {
-        const vectors = await model.embed(request.texts);
+        const vectors = await (request.behind > 0 ? underLoad : model).embed(request.texts);
         port.postMessage({ type: "vectors", id: request.id, vectors } satisfies WorkerReply, vectors.map((v) => v.buffer as ArrayBuffer));
       } catch (error) {
         port.postMessage({ type: "error", id: request.id, error: describe(error) } satisfies WorkerReply);

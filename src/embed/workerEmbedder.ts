@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import { ERROR_STATUS, RagError, type ErrorCode } from "../errors.js";
 import type { Embedder } from "./embedder.js";
 import type { LocalModelOptions } from "./localEmbeddings.js";
-import type { WorkerReply, WorkerError } from "./workerProtocol.js";
+import type { WorkerReply, WorkerError, WorkerRequest } from "./workerProtocol.js";
 
 const WORKER_MODULE = new URL(`./embedWorker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url).href;
 
@@ -77,8 +77,9 @@ export class WorkerEmbedder implements Embedder {
     const id = this.nextId++;
     if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
+      const request: WorkerRequest = { id, texts, behind: this.pending.size };
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, texts });
+      this.worker.postMessage(request);
     });
   }
 

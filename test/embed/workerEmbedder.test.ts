@@ -55,7 +55,8 @@ describe("WorkerEmbedder (the real model in a worker thread)", () => {
     const together = await Promise.all(texts.map((t) => worker.embed([t])));
     const oneByOne: Float32Array[] = [];
     for (const t of texts) oneByOne.push((await worker.embed([t]))[0]!);
-    // Requests are never batched together, so a vector does not depend on what else was in flight.
+    // Requests are never batched together, so a vector does not depend on what else was in flight;
+    // nor on the session: those sent while others were in flight ran on the one-thread session.
     together.forEach(([v], i) => expect(Array.from(v!)).toEqual(Array.from(oneByOne[i]!)));
   });
 
