@@ -42,14 +42,16 @@ const stages = await measureStages(rag, texts("stages"));
 // machine's speed drifts by tens of percent within minutes, and a ratio of two
 // numbers measured minutes apart would mostly measure the drift. Within a round
 // each system runs a whole block of questions alone.
-log(`sequential latency: floor, ours (npm start, then EMBED_WORKER=false) and the LangChain tutorial, ${profile.rounds} alternating rounds…`);
+log(`sequential latency: floor, HTTP floor, ours (then EMBED_WORKER=false) and the LangChain tutorial, ${profile.rounds} alternating rounds…`);
 const ours = await startServer({ readyTimeoutMs: 600_000 });
 const mainThread = await startServer({ env: { EMBED_WORKER: "false" }, readyTimeoutMs: 600_000 });
 const tutorial = await startServer({ command: "tutorial", readyTimeoutMs: 600_000 });
+const embedOnly = await startServer({ command: "embedOnly", readyTimeoutMs: 600_000 });
 const extractor = await loadBarePipeline(config);
 const embedBare = (text: string) => extractor([text], { pooling: "mean", normalize: true });
 const blocks: Record<string, (texts: string[]) => Promise<number[]>> = {
   floor: (t) => timeEach(t, embedBare),
+  embedOverHttp: (t) => timeHttp(embedOnly.url, "/v1/search", t),
   search: (t) => timeHttp(ours.url, "/v1/search", t),
   ask: (t) => timeHttp(ours.url, "/v1/ask", t),
   searchWithModelOnMainThread: (t) => timeHttp(mainThread.url, "/v1/search", t),
@@ -65,9 +67,11 @@ try {
   await ours.stop();
   throw error;
 } finally {
-  await Promise.all([mainThread.stop(), tutorial.stop()]);
+  await Promise.all([mainThread.stop(), tutorial.stop(), embedOnly.stop()]);
 }
 const http = {
+  /** The HTTP floor: the service's embedding behind a bare node:http server (no retrieval, no Express). */
+  embedOverHttp: summarize(samples.embedOverHttp!),
   search: summarize(samples.search!),
   ask: summarize(samples.ask!),
   searchWithModelOnMainThread: summarize(samples.searchWithModelOnMainThread!),
@@ -141,6 +145,12 @@ const report = {
     ratioToCeilingAfterRounds: round(at8.requestsPerSecond / limits.ceiling.embeddingsPerSecond, 3),
   },
   coldStartMs: { node: coldStart, npmStart: coldStartNpm },
+  // Not goals: how the gap to the floor splits into the HTTP round trip with the worker's
+  // hand-offs (HTTP floor / floor) and what the service adds on top (search / HTTP floor).
+  decomposition: {
+    httpFloorOverFloor: round(http.embedOverHttp.p50 / floor, 3),
+    searchOverHttpFloor: round(http.search.p50 / http.embedOverHttp.p50, 3),
+  },
   goals,
 };
 await mkdir(outDir, { recursive: true });
@@ -148,4 +158,5 @@ const file = path.join(outDir, smoke ? "smoke.json" : "bench.json");
 await writeFile(file, JSON.stringify(report, null, 2) + "\n");
 log(`\nwrote ${file}`);
 for (const g of goals) log(`${g.met ? "met    " : "NOT MET"} ${g.goal}: ${g.value} (target ${g.target})`);
+log(`(HTTP floor / floor ${report.decomposition.httpFloorOverFloor}; /v1/search / HTTP floor ${report.decomposition.searchOverHttpFloor})`);
 process.exit(0);

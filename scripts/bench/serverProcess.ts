@@ -14,15 +14,17 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 
 /**
  * How the server is started: the compiled entry point directly, through `npm start` as a user
- * would, or the LangChain tutorial server the latency goals compare against.
+ * would, the LangChain tutorial server the latency goals compare against, or the HTTP floor
+ * (the service's embedding behind a bare node:http server, `embedServer.ts`).
  */
-export type StartCommand = "node" | "npm" | "tutorial";
+export type StartCommand = "node" | "npm" | "tutorial" | "embedOnly";
 
 const COMMANDS: Record<StartCommand, { file: string; args: string[] }> = {
   node: { file: process.execPath, args: ["dist/cli/serve.js"] },
   // npm itself, the up-to-date check of the build (prestart) and then the same entry point.
   npm: { file: "npm", args: ["start", "--silent"] },
   tutorial: { file: process.execPath, args: ["--import", "tsx", "scripts/bench/tutorialServer.ts"] },
+  embedOnly: { file: process.execPath, args: ["--import", "tsx", "scripts/bench/embedServer.ts"] },
 };
 
 let built: Promise<unknown> | undefined;

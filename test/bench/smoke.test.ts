@@ -33,6 +33,8 @@ describe("benchmark smoke runs", () => {
     for (const stage of ["embed", "dense", "lexical", "fusionAndRerank", "answer"]) expect(report.stagesMs[stage].n).toBeGreaterThan(0);
     expect(report.httpMs.search.p50).toBeGreaterThan(0);
     expect(report.httpMs.tutorialSearch.p50).toBeGreaterThan(0);
+    expect(report.httpMs.embedOverHttp.p50).toBeGreaterThan(0);
+    expect(report.decomposition.searchOverHttpFloor).toBeGreaterThan(0);
     expect(report.httpMs.searchWithModelOnMainThread.p50).toBeGreaterThan(0);
     expect(report.ingest.chunks).toBeGreaterThan(100);
     expect(report.throughput.map((t: any) => t.errors + t.non2xx)).toEqual([0, 0]);
