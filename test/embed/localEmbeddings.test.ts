@@ -16,6 +16,8 @@ describe("LocalEmbeddings (the model shipped in models/)", () => {
   // First in this file: sessions of later tests would add and, when collected, remove threads.
   it.runIf(process.platform === "linux")("runs onnxruntime with the thread count it is given (each extra thread is one more task)", async () => {
     const tasks = () => readdirSync("/proc/self/task").length;
+    // A one-thread load first: whatever else starts threads lazily (libuv's pool, for one) has then started.
+    await (await LocalEmbeddings.load({ modelsDir, modelId, quantized: true, threads: 1 })).embed(["warm"]);
     const before = tasks();
     const model = await LocalEmbeddings.load({ modelsDir, modelId, quantized: true, threads: 3 });
     await model.embed(["warm"]);
