@@ -1,7 +1,8 @@
 // npm run bench [-- --smoke] [--seconds N] [--out DIR]
 // Measures the model's limits, then the service against them, and writes
 // <out>/bench.json (default bench/results/) with the goals of issue 5 checked.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../../src/config.js";
@@ -13,6 +14,7 @@ import { loadBarePipeline, measureCeiling } from "./modelLimits.js";
 import { measureColdStart, startServer } from "./serverProcess.js";
 import { round, summarize, timeEach, variants } from "./stats.js";
 import { runThroughput, type ThroughputResult } from "./throughput.js";
+import { writeSyntheticCorpus } from "./syntheticCorpus.js";
 
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -79,8 +81,19 @@ const http = {
 };
 const limits = { queryEmbedMs: summarize(samples.floor!), ceiling: await measureCeiling(extractor, texts("ceiling")) };
 
-log("ingest of the corpus…");
+log("ingest of the corpus and of a synthetic one…");
 const ingest = await measureIngest({ ...config, embedInWorker: false }, config.corpusDir, extractor);
+// A larger corpus too (its texts recombine the corpus's sentences): longer runs of full
+// batches, the regime of real ingests. Sized to take seconds at this machine's usual speed.
+const syntheticDir = await mkdtemp(path.join(os.tmpdir(), "cited-rag-bench-corpus-"));
+let ingestSynthetic: Awaited<ReturnType<typeof measureIngest>>;
+try {
+  await writeSyntheticCorpus(syntheticDir, { targetChunks: smoke ? 40 : 600, seed: 1 });
+  ingestSynthetic = await measureIngest({ ...config, embedInWorker: false }, syntheticDir, extractor);
+} finally {
+  await rm(syntheticDir, { recursive: true, force: true });
+}
+const ingestRatio = Math.min(ingest.ratio, ingestSynthetic.ratio);
 
 // The goal's level is also bracketed by two ceiling measurements, for the same
 // reason the latency rounds alternate: a ceiling measured minutes away from
@@ -122,7 +135,7 @@ const goals = [
   { goal: "/v1/ask p50 ≤ 1.5× bare query embedding p50", value: round(http.ask.p50 / floor, 3), target: 1.5, met: http.ask.p50 / floor <= 1.5 },
   { goal: "/v1/search p50 ≤ LangChain tutorial /v1/search p50", value: round(http.search.p50 / http.tutorialSearch.p50, 3), target: 1, met: http.search.p50 <= http.tutorialSearch.p50 },
   { goal: `throughput at ${at8.connections} connections ≥ 0.85 of the embedding ceiling (the higher of the two measures), 0 errors`, value: round(at8.requestsPerSecond / ceilingJudged, 3), target: 0.85, met: at8.requestsPerSecond / ceilingJudged >= 0.85 && throughput.every((t) => t.errors + t.non2xx === 0) },
-  { goal: "ingest ≥ 0.8 of bare batched embedding", value: ingest.ratio, target: 0.8, met: ingest.ratio >= 0.8 },
+  { goal: `ingest ≥ 0.8 of bare batched embedding (the lower of the corpus and a synthetic ${ingestSynthetic.chunks}-chunk corpus)`, value: ingestRatio, target: 0.8, met: ingestRatio >= 0.8 },
   { goal: "ready ≤ 1.5 s after process start (built index)", value: round(coldStart.p50 / 1000, 2), target: 1.5, met: coldStart.p50 <= 1500 },
 ];
 
@@ -135,6 +148,7 @@ const report = {
   stagesMs: stages,
   httpMs: http,
   ingest,
+  ingestSynthetic,
   throughput,
   ceilingAroundThroughputGoal: {
     connections: goalConnections,

@@ -37,6 +37,8 @@ describe("benchmark smoke runs", () => {
     expect(report.decomposition.searchOverHttpFloor).toBeGreaterThan(0);
     expect(report.httpMs.searchWithModelOnMainThread.p50).toBeGreaterThan(0);
     expect(report.ingest.chunks).toBeGreaterThan(100);
+    expect(report.ingestSynthetic.chunks).toBeGreaterThan(20);
+    expect(report.ingestSynthetic.ratio).toBeGreaterThan(0);
     expect(report.throughput.map((t: any) => t.errors + t.non2xx)).toEqual([0, 0]);
     expect(report.coldStartMs.node.runs).toHaveLength(1);
     expect(report.coldStartMs.npmStart.runs).toHaveLength(1);
