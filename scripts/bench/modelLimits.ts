@@ -1,16 +1,10 @@
 // The physical limits of the model on this machine, measured with the bare
-// transformers.js pipeline as its README shows it: no worker, no cache, no
+// transformers.js pipeline as its README shows it (`loadBarePipeline`, the one
+// the tutorial peer embeds with): no worker, no cache, no
 // retrieval. Every other number is judged against these.
 import { performance } from "node:perf_hooks";
-import { env, pipeline, type FeatureExtractionPipeline } from "@xenova/transformers";
-import type { RagConfig } from "../../src/config.js";
+import type { FeatureExtractionPipeline } from "@xenova/transformers";
 import { round } from "./stats.js";
-
-export async function loadBarePipeline(config: RagConfig): Promise<FeatureExtractionPipeline> {
-  env.localModelPath = config.modelsDir;
-  env.allowRemoteModels = false;
-  return (await pipeline("feature-extraction", config.modelId, { quantized: config.quantized })) as FeatureExtractionPipeline;
-}
 
 /** Embeddings per second of the bare pipeline with `concurrency` calls in flight in one process: the embedding-bound ceiling. */
 export async function measureCeiling(extractor: FeatureExtractionPipeline, texts: string[], concurrency = 8): Promise<{ concurrency: number; embeddingsPerSecond: number }> {

@@ -8,9 +8,10 @@ import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../../src/config.js";
 import { readQuestions, DEFAULT_DEV_SET } from "../../src/eval/questions.js";
 import { createRag } from "../../src/rag.js";
-import { measureIngest } from "./ingest.js";
+import { measureIngest, type IngestResult } from "./ingest.js";
 import { measureStages, timeHttp } from "./latency.js";
-import { loadBarePipeline, measureCeiling } from "./modelLimits.js";
+import { loadBarePipeline } from "../../src/eval/baselines/tutorialEmbeddings.js";
+import { measureCeiling } from "./modelLimits.js";
 import { measureColdStart, startServer } from "./serverProcess.js";
 import { round, summarize, timeEach, variants } from "./stats.js";
 import { runThroughput, type ThroughputResult } from "./throughput.js";
@@ -86,7 +87,7 @@ const ingest = await measureIngest({ ...config, embedInWorker: false }, config.c
 // A larger corpus too (its texts recombine the corpus's sentences): longer runs of full
 // batches, the regime of real ingests. Sized to take seconds at this machine's usual speed.
 const syntheticDir = await mkdtemp(path.join(os.tmpdir(), "cited-rag-bench-corpus-"));
-let ingestSynthetic: Awaited<ReturnType<typeof measureIngest>>;
+let ingestSynthetic: IngestResult;
 try {
   await writeSyntheticCorpus(syntheticDir, { targetChunks: smoke ? 40 : 600, seed: 1 });
   ingestSynthetic = await measureIngest({ ...config, embedInWorker: false }, syntheticDir, extractor);

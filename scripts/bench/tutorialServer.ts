@@ -3,31 +3,21 @@
 // its own process (`startServer({ command: "tutorial" })`), as ours does: in
 // the benchmark's process, its client and server would share one event loop
 // and skip the cross-process hand-offs every deployed server pays.
-import { pathToFileURL } from "node:url";
 import express from "express";
-import { resolveConfig, type RagConfig } from "../../src/config.js";
+import { resolveConfig } from "../../src/config.js";
 import { createLangChainTutorialBaseline } from "../../src/eval/baselines/langchainTutorial.js";
 
-export async function createTutorialApp(config: RagConfig): Promise<express.Express> {
-  const system = await createLangChainTutorialBaseline(config);
-  const app = express();
-  app.use(express.json());
-  app.get("/readyz", (_req, res) => {
-    res.json({ status: "ready" });
-  });
-  app.post("/v1/search", async (req, res) => {
-    res.json({ query: req.body.query, ...(await system.search(String(req.body.query), Number(req.body.k ?? 4))) });
-  });
-  app.post("/v1/ask", async (req, res) => {
-    res.json({ question: req.body.question, ...(await system.ask(String(req.body.question))) });
-  });
-  return app;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const app = await createTutorialApp(resolveConfig({}, process.env));
-  const host = process.env.HOST ?? "127.0.0.1";
-  const port = Number(process.env.PORT ?? 0);
-  // Listening only once the model is loaded: the process is ready when it answers.
-  app.listen(port, host, () => console.error(`LangChain tutorial server on http://${host}:${port}`));
-}
+const system = await createLangChainTutorialBaseline(resolveConfig({}, process.env));
+const app = express();
+app.use(express.json());
+app.get("/readyz", (_req, res) => {
+  res.json({ status: "ready" });
+});
+app.post("/v1/search", async (req, res) => {
+  res.json({ query: req.body.query, ...(await system.search(String(req.body.query), Number(req.body.k ?? 4))) });
+});
+app.post("/v1/ask", async (req, res) => {
+  res.json({ question: req.body.question, ...(await system.ask(String(req.body.question))) });
+});
+// Listening only once the model is loaded: the process is ready when it answers.
+app.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? "127.0.0.1");

@@ -2,6 +2,19 @@ import { chunkArray } from "@langchain/core/utils/chunk_array";
 import { Embeddings } from "@langchain/core/embeddings";
 import { env, pipeline, type FeatureExtractionPipeline } from "@xenova/transformers";
 
+interface PipelineOptions {
+  modelsDir: string;
+  modelId: string;
+  quantized: boolean;
+}
+
+/** The transformers.js feature-extraction pipeline as its README shows it: its own defaults, read from disk only. */
+export async function loadBarePipeline(options: PipelineOptions): Promise<FeatureExtractionPipeline> {
+  env.localModelPath = options.modelsDir;
+  env.allowRemoteModels = false;
+  return (await pipeline("feature-extraction", options.modelId, { quantized: options.quantized })) as FeatureExtractionPipeline;
+}
+
 /**
  * LangChain's `HuggingFaceTransformersEmbeddings` as the tutorial uses it, line
  * for line, on this project's transformers.js 2 (LangChain's own class imports
@@ -16,10 +29,8 @@ export class TutorialEmbeddings extends Embeddings {
     super({});
   }
 
-  static async load(options: { modelsDir: string; modelId: string; quantized: boolean }): Promise<TutorialEmbeddings> {
-    env.localModelPath = options.modelsDir;
-    env.allowRemoteModels = false;
-    return new TutorialEmbeddings((await pipeline("feature-extraction", options.modelId, { quantized: options.quantized })) as FeatureExtractionPipeline);
+  static async load(options: PipelineOptions): Promise<TutorialEmbeddings> {
+    return new TutorialEmbeddings(await loadBarePipeline(options));
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
