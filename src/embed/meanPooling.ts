@@ -8,26 +8,27 @@
  */
 export function meanPooledUnitVectors(
   hidden: Float32Array,
-  [batchSize, seqLength, dimensions]: readonly number[],
+  dims: readonly number[],
   attentionMask: BigInt64Array | Int32Array | Float32Array,
 ): Float32Array[] {
+  const [batchSize, seqLength, dimensions] = dims as readonly [number, number, number];
   const vectors: Float32Array[] = [];
-  const weights = new Float64Array(seqLength!);
-  for (let row = 0; row < batchSize!; row++) {
-    const vector = new Float32Array(dimensions!);
-    const rowOffset = row * seqLength! * dimensions!;
+  const weights = new Float64Array(seqLength);
+  for (let row = 0; row < batchSize; row++) {
+    const vector = new Float32Array(dimensions);
+    const rowOffset = row * seqLength * dimensions;
     let kept = 0;
-    for (let token = 0; token < seqLength!; token++) kept += weights[token] = Number(attentionMask[row * seqLength! + token]);
-    for (let k = 0; k < dimensions!; k++) {
+    for (let token = 0; token < seqLength; token++) kept += weights[token] = Number(attentionMask[row * seqLength + token]);
+    for (let k = 0; k < dimensions; k++) {
       let sum = 0;
-      for (let token = 0; token < seqLength!; token++) sum += hidden[rowOffset + k + token * dimensions!]! * weights[token]!;
+      for (let token = 0; token < seqLength; token++) sum += hidden[rowOffset + k + token * dimensions]! * weights[token]!;
       vector[k] = sum / kept;
     }
     // transformers.js keeps this sum and the norm in a Float32Array: Math.fround rounds the same way.
     let squares = 0;
-    for (let k = 0; k < dimensions!; k++) squares = Math.fround(squares + vector[k]! ** 2);
+    for (let k = 0; k < dimensions; k++) squares = Math.fround(squares + vector[k]! ** 2);
     const norm = Math.fround(squares ** 0.5);
-    for (let k = 0; k < dimensions!; k++) vector[k] = vector[k]! / norm;
+    for (let k = 0; k < dimensions; k++) vector[k] = vector[k]! / norm;
     vectors.push(vector);
   }
   return vectors;
