@@ -33,17 +33,14 @@ export function createSentenceScorer(
   weights: SentenceWeights,
 ): (sentenceId: number) => SentenceScore {
   const supplies = suppliesAnswerTo(question);
-  const terms = contentTerms(question);
-  const idf = terms.map((t) => lookup.idf(t));
-  const total = idf.reduce((a, b) => a + b, 0);
+  const overlap = lookup.termOverlap(contentTerms(question));
   const dims = index.manifest.dimensions;
   const memo = new Map<number, SentenceScore>();
   return (id) => {
     let cached = memo.get(id);
     if (!cached) {
       const dense = dot(questionVector, index.sentenceVectors, id * dims);
-      const has = lookup.terms(id);
-      const lexical = total > 0 ? terms.reduce((sum, t, i) => sum + (has.has(t) ? idf[i]! : 0), 0) / total : 0;
+      const lexical = overlap(id);
       const typed = supplies(index.sentences[id]!.text, (type) => lookup.facts(id, type));
       cached = { dense, lexical, typed, score: dense + weights.lexical * lexical + (typed ? weights.answerType : 0) };
       memo.set(id, cached);

@@ -9,7 +9,11 @@ export interface SentenceLookup {
   within(span: Span): number[];
   /** `within(index.chunks[chunkId])`, computed once per chunk. */
   ofChunk(chunkId: number): readonly number[];
-  terms(sentenceId: number): ReadonlySet<string>;
+  /**
+   * For a question's distinct content terms: the share of their idf weight
+   * that a sentence holds (0..1), as a function of the sentence id.
+   */
+  termOverlap(terms: readonly string[]): (sentenceId: number) => number;
   /** Stems of the sentence's figures, dates or names (`factStems`), computed once per type. */
   facts(sentenceId: number, type: FactType): readonly string[];
   /** Every token of the sentence and its stem (`evidenceTokens`), computed once. */
@@ -27,10 +31,42 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
   });
   for (const ids of byDoc.values()) ids.sort((a, b) => index.sentences[a]!.start - index.sentences[b]!.start);
 
-  const termSets = index.sentences.map((s) => new Set(contentTerms(s.text)));
-  const df = new Map<string, number>();
-  for (const set of termSets) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
-  const n = termSets.length;
+  // Each sentence's terms as sorted numbers in one flat array, not a Set of
+  // strings per sentence: at 100k chunks (219k sentences) the Sets held 110 MB
+  // more, and a question's hundred checks were spread across all of it.
+  const vocabulary = new Map<string, number>();
+  const termCounts: number[] = [];
+  const n = index.sentences.length;
+  const termOffsets = new Int32Array(n + 1);
+  let sentenceTerms = new Int32Array(16 * n + 16);
+  index.sentences.forEach((s, id) => {
+    const ids = contentTerms(s.text).map((term) => {
+      let termId = vocabulary.get(term);
+      if (termId === undefined) vocabulary.set(term, (termId = termCounts.push(0) - 1));
+      termCounts[termId]! += 1;
+      return termId;
+    });
+    const start = termOffsets[id]!;
+    if (start + ids.length > sentenceTerms.length) {
+      const grown = new Int32Array(2 * (start + ids.length));
+      grown.set(sentenceTerms);
+      sentenceTerms = grown;
+    }
+    sentenceTerms.set(ids.sort((x, y) => x - y), start);
+    termOffsets[id + 1] = start + ids.length;
+  });
+  sentenceTerms = sentenceTerms.slice(0, termOffsets[n]);
+  const idf = (term: string) => Math.log(1 + n / (1 + (termCounts[vocabulary.get(term) ?? -1] ?? 0)));
+  const holds = (sentenceId: number, termId: number) => {
+    let lo = termOffsets[sentenceId]!;
+    let hi = termOffsets[sentenceId + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sentenceTerms[mid]! < termId) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < termOffsets[sentenceId + 1]! && sentenceTerms[lo] === termId;
+  };
   // Filled as questions touch sentences: most never become candidates. Arrays
   // indexed by id, not Maps: a Map of a large corpus rehashes as it grows, a
   // pause of milliseconds inside whichever query crosses the threshold.
@@ -56,10 +92,21 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
       for (let i = lo; i < ids.length && index.sentences[ids[i]!]!.start < span.end; i++) out.push(ids[i]!);
       return out;
     },
-    terms: (id) => termSets[id]!,
+    termOverlap(terms) {
+      const weights = terms.map(idf);
+      const total = weights.reduce((a, b) => a + b, 0);
+      // A term no sentence uses still weighs in the total; it just never matches.
+      const termIds = terms.map((term) => vocabulary.get(term) ?? -1);
+      return (sentenceId) => {
+        if (!(total > 0)) return 0;
+        let sum = 0;
+        for (let i = 0; i < termIds.length; i++) if (termIds[i]! >= 0 && holds(sentenceId, termIds[i]!)) sum += weights[i]!;
+        return sum / total;
+      };
+    },
     facts: (id, type) => memo(facts[type], id, () => factStems(type, casedWords(index.sentences[id]!.text))),
     mentions: (id) => memo(mentions, id, () => evidenceTokens(index.sentences[id]!.text)),
-    idf: (term) => Math.log(1 + n / (1 + (df.get(term) ?? 0))),
+    idf,
   };
   return lookup;
 }

@@ -73,9 +73,25 @@ describe("createSentenceLookup().within", () => {
 });
 
 describe("createSentenceLookup terms and idf", () => {
-  it("gives each sentence its content terms", () => {
-    expect([...lookup.terms(0)]).toEqual(contentTerms("Japan froze Russian assets."));
-    expect(lookup.terms(3).has("sanction")).toBe(true);
+  it("gives the share of a question's idf weight each sentence holds, by brute force", () => {
+    const questions = ["Which sanctions did Japan impose on Russia?", "Were exports banned?", "Did Japan send yen to Ukraine?", "the of and", "Russian assets"];
+    for (const question of questions) {
+      const terms = contentTerms(question);
+      const overlap = lookup.termOverlap(terms);
+      const total = terms.reduce((sum, t) => sum + lookup.idf(t), 0);
+      sentences.forEach((sentence, id) => {
+        const held = new Set(contentTerms(sentence.text));
+        const expected = total > 0 ? terms.filter((t) => held.has(t)).reduce((sum, t) => sum + lookup.idf(t), 0) / total : 0;
+        expect(overlap(id), `${question} / ${sentence.text}`).toBeCloseTo(expected, 12);
+      });
+    }
+  });
+
+  it("counts a term the corpus never uses in the weight, never as held", () => {
+    const overlap = lookup.termOverlap(contentTerms("Japan yen"));
+    const japan = lookup.idf("japan");
+    expect(overlap(0)).toBeCloseTo(japan / (japan + lookup.idf("yen")), 12);
+    expect(overlap(1)).toBe(0);
   });
 
   it("weighs rarer terms higher and unseen terms highest", () => {
