@@ -119,7 +119,7 @@ export function createRag(options: RagOptions = {}): Rag {
     // Built on this thread while the worker thread is still loading the model.
     const retrieval: RetrievalContext = {
       index,
-      lexical: createLexicalIndex(index.chunks),
+      lexical: createLexicalIndex(index.lexicalPostings),
       lookup: createSentenceLookup(index),
       titles: new Map(corpus.documents.map((d) => [d.docId, d.title])),
       documentText: (docId) => documents.get(docId)!.text,

@@ -3,6 +3,8 @@ import { readCurrentBuild } from "../store/buildFiles.js";
 import { DEFAULT_HNSW, HnswStore, type HnswParameters } from "../store/hnswStore.js";
 import { fingerprintOf, INDEX_FORMAT_VERSION, type IndexManifest, type IndexSettings } from "../store/indexManifest.js";
 import { saveIndex } from "../store/saveIndex.js";
+import type { Bm25Parameters } from "../store/indexParts.js";
+import { buildLexicalPostings, DEFAULT_BM25 } from "../retrieval/lexicalPostings.js";
 import type { Span } from "../types.js";
 import { chunkSentences, type ChunkingOptions } from "./chunk.js";
 import type { Corpus } from "./loadCorpus.js";
@@ -23,6 +25,7 @@ export interface EnsureIndexOptions {
   model: { id: string; quantized: boolean };
   chunking: ChunkingOptions;
   hnsw?: HnswParameters;
+  bm25?: Bm25Parameters;
   /** Called only when a build is needed, so an up-to-date index never loads the model. */
   getEmbedder: () => Promise<Embedder>;
   /** Rebuild even when the live build matches. */
@@ -46,6 +49,7 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
     model: options.model,
     chunking: { strategy: CHUNKING_STRATEGY, ...options.chunking },
     hnsw: options.hnsw ?? DEFAULT_HNSW,
+    bm25: options.bm25 ?? DEFAULT_BM25,
     corpusHash: options.corpus.hash,
   };
   const fingerprint = fingerprintOf(settings);
@@ -88,7 +92,8 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
     counts: { documents: options.corpus.documents.length, chunks: chunks.length, sentences: sentences.length },
   };
   const chunkStore = HnswStore.build(vectors.slice(0, chunks.length), embedder.dimensions, settings.hnsw);
-  const dir = await saveIndex(options.indexDir, { manifest, chunkStore, chunks, sentences, sentenceVectors });
+  const lexicalPostings = buildLexicalPostings(chunks, settings.bm25);
+  const dir = await saveIndex(options.indexDir, { manifest, chunkStore, chunks, sentences, sentenceVectors, lexicalPostings });
   return { status: "built", dir, manifest, reason };
 }
 

@@ -1,5 +1,6 @@
-import type { Span } from "../types.js";
-import { isStopword, stem, tokenize } from "./terms.js";
+import type { LexicalPostings } from "../store/indexParts.js";
+import { termCounts } from "./lexicalPostings.js";
+import { tokenize } from "./terms.js";
 
 export interface LexicalHit {
   id: number;
@@ -12,12 +13,6 @@ export interface LexicalIndex {
 }
 
 export interface LexicalIndexOptions {
-  /** BM25 term-frequency saturation. Default 1.2. */
-  k1: number;
-  /** BM25 length normalisation. Default 0.7. */
-  b: number;
-  /** BM25+ floor added to every match, so long chunks are not zeroed out. Default 0.5. */
-  delta: number;
   /**
    * Postings a query reads, across its terms, best first. Each term's postings
    * are sorted by their BM25 contribution when the index is built, and a query
@@ -33,16 +28,14 @@ export interface LexicalIndexOptions {
   maxPostingsPerQuery: number;
 }
 
-// The same parameters as MiniSearch, whose scores this index reproduces exactly
-// when no postings list is cut (test/retrieval/lexicalIndex.test.ts).
-export const DEFAULT_LEXICAL: LexicalIndexOptions = { k1: 1.2, b: 0.7, delta: 0.5, maxPostingsPerQuery: 8000 };
+export const DEFAULT_LEXICAL: LexicalIndexOptions = { maxPostingsPerQuery: 8000 };
 
-interface Postings {
-  /** Position of the term in the forward index's term numbering. */
+/** One query term's postings: `[start, end)` of the flat arrays, and how often the query repeats the term. */
+interface QueryTerm {
   term: number;
-  ids: Int32Array;
-  /** BM25 contribution of the term to each chunk, descending. */
-  scores: Float64Array;
+  start: number;
+  end: number;
+  times: number;
 }
 
 // Candidates rescored exactly per result asked for, when a query's postings were cut.
@@ -51,65 +44,33 @@ const RESCORED_PER_RESULT = 10;
 // reading this many postings.
 const RESCORE_LOOKUP_COST = 4;
 
-const indexTerm = (token: string): string | null => (isStopword(token) ? null : stem(token));
-
-/** How often each indexed term occurs in the tokens: a chunk's term frequencies, a query's term multiplicities. */
-function termCounts(tokens: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const token of tokens) {
-    const term = indexTerm(token);
-    if (term !== null) counts.set(term, (counts.get(term) ?? 0) + 1);
-  }
-  return counts;
-}
-
 /**
- * Whole-word BM25 with the same tokens, stopwords and stems as the rest of the
- * service. A chunk's score is the sum of its terms' contributions times the
- * number of distinct query terms it holds, as in MiniSearch.
+ * Searches BM25 postings (`buildLexicalPostings`). A chunk's score is the sum
+ * of its terms' contributions times the number of distinct query terms it
+ * holds, as in MiniSearch.
  */
-export function createLexicalIndex(chunks: readonly Span[], options: Partial<LexicalIndexOptions> = {}): LexicalIndex {
-  const { k1, b, delta, maxPostingsPerQuery } = { ...DEFAULT_LEXICAL, ...options };
+export function createLexicalIndex(postings: LexicalPostings, options: Partial<LexicalIndexOptions> = {}): LexicalIndex {
+  const { maxPostingsPerQuery } = { ...DEFAULT_LEXICAL, ...options };
   if (!(maxPostingsPerQuery >= 1)) throw new RangeError(`maxPostingsPerQuery must be at least 1, got ${maxPostingsPerQuery}.`);
+  const { terms, offsets: postingOffsets, ids: postingIds, scores: postingScores, chunkCount } = postings;
+  const termNumbers = new Map(terms.map((term, t) => [term, t]));
 
-  // Length is the number of distinct tokens, stopwords included (MiniSearch's measure).
-  const lengths = new Float64Array(chunks.length);
-  const frequencies = new Map<string, { ids: number[]; counts: number[] }>();
-  chunks.forEach((chunk, id) => {
-    const tokens = tokenize(chunk.text);
-    lengths[id] = new Set(tokens).size;
-    for (const [term, count] of termCounts(tokens)) {
-      let entry = frequencies.get(term);
-      if (!entry) frequencies.set(term, (entry = { ids: [], counts: [] }));
-      entry.ids.push(id);
-      entry.counts.push(count);
-    }
-  });
-
-  const averageLength = lengths.reduce((sum, l) => sum + l, 0) / Math.max(1, chunks.length);
-  const postings = new Map<string, Postings>();
   // The forward index (each chunk's terms, by term number, with their contributions)
   // rescores candidates exactly when a query could not read every posting.
-  const offsets = new Int32Array(chunks.length + 1);
-  for (const { ids } of frequencies.values()) for (const id of ids) offsets[id + 1]! += 1;
-  for (let id = 0; id < chunks.length; id++) offsets[id + 1]! += offsets[id]!;
-  const forwardTerms = new Int32Array(offsets[chunks.length]!);
-  const forwardScores = new Float64Array(offsets[chunks.length]!);
-  const filled = offsets.slice(0, chunks.length);
-  let termNumber = 0;
-  for (const [term, { ids, counts }] of frequencies) {
-    const idf = Math.log(1 + (chunks.length - ids.length + 0.5) / (ids.length + 0.5));
-    const contribution = ids.map((id, i) => {
-      const tf = counts[i]!;
-      return idf * (delta + (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * lengths[id]!) / averageLength)));
-    });
-    ids.forEach((id, i) => {
-      // Terms are numbered in this loop's order, so each chunk's entries come out sorted.
-      forwardTerms[filled[id]!] = termNumber;
-      forwardScores[filled[id]!++] = contribution[i]!;
-    });
-    const order = ids.map((_, i) => i).sort((x, y) => contribution[y]! - contribution[x]! || ids[x]! - ids[y]!);
-    postings.set(term, { term: termNumber++, ids: Int32Array.from(order, (i) => ids[i]!), scores: Float64Array.from(order, (i) => contribution[i]!) });
+  // Transposed from the postings: terms are visited in ascending order, so each
+  // chunk's entries come out sorted.
+  const offsets = new Int32Array(chunkCount + 1);
+  for (let i = 0; i < postingIds.length; i++) offsets[postingIds[i]! + 1]! += 1;
+  for (let id = 0; id < chunkCount; id++) offsets[id + 1]! += offsets[id]!;
+  const forwardTerms = new Int32Array(postingIds.length);
+  const forwardScores = new Float64Array(postingIds.length);
+  const filled = offsets.slice(0, chunkCount);
+  for (let t = 0; t < terms.length; t++) {
+    for (let i = postingOffsets[t]!; i < postingOffsets[t + 1]!; i++) {
+      const id = postingIds[i]!;
+      forwardTerms[filled[id]!] = t;
+      forwardScores[filled[id]!++] = postingScores[i]!;
+    }
   }
   /** The term's contribution to the chunk, 0 if the chunk lacks it. */
   const contributionTo = (id: number, term: number): number => {
@@ -124,31 +85,31 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
   };
 
   // Reused by every query; only the entries a query touched are reset.
-  const sums = new Float64Array(chunks.length);
-  const matchedTerms = new Uint16Array(chunks.length);
-  const touched = new Int32Array(chunks.length);
+  const sums = new Float64Array(chunkCount);
+  const matchedTerms = new Uint16Array(chunkCount);
+  const touched = new Int32Array(chunkCount);
 
   return {
     search(query, wanted) {
       const n = Math.max(0, Math.floor(wanted));
-      const lists: { list: Postings; times: number }[] = [];
+      const lists: QueryTerm[] = [];
       for (const [term, times] of termCounts(tokenize(query))) {
-        const list = postings.get(term);
-        if (list) lists.push({ list, times });
+        const t = termNumbers.get(term);
+        if (t !== undefined) lists.push({ term: t, start: postingOffsets[t]!, end: postingOffsets[t + 1]!, times });
       }
       // Cutting pays only when it saves more reads than rescoring costs.
       const rescoringCost = n * RESCORED_PER_RESULT * lists.length * RESCORE_LOOKUP_COST;
-      const reads = postingsToRead(lists, maxPostingsPerQuery, maxPostingsPerQuery + rescoringCost);
+      const reads = postingsToRead(lists, postingScores, maxPostingsPerQuery, maxPostingsPerQuery + rescoringCost);
       let touchedCount = 0;
-      lists.forEach(({ list, times }, t) => {
-        for (let i = 0; i < reads[t]!; i++) {
-          const id = list.ids[i]!;
+      lists.forEach(({ start, times }, t) => {
+        for (let i = start; i < start + reads[t]!; i++) {
+          const id = postingIds[i]!;
           if (matchedTerms[id] === 0) touched[touchedCount++] = id;
-          sums[id]! += times * list.scores[i]!;
+          sums[id]! += times * postingScores[i]!;
           matchedTerms[id]! += 1;
         }
       });
-      const complete = reads.every((read, t) => read === lists[t]!.list.ids.length);
+      const complete = reads.every((read, t) => read === lists[t]!.end - lists[t]!.start);
       // With every posting read the sums are exact; otherwise the best partial
       // sums are candidates, and each is rescored from the forward index.
       const best = new TopHits(complete ? n : n * RESCORED_PER_RESULT);
@@ -163,10 +124,10 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
       for (const id of best.heldIds()) {
         let sum = 0;
         let matched = 0;
-        for (let t = 0; t < lists.length; t++) {
-          const contribution = contributionTo(id, lists[t]!.list.term);
+        for (const { term, times } of lists) {
+          const contribution = contributionTo(id, term);
           if (contribution > 0) {
-            sum += lists[t]!.times * contribution;
+            sum += times * contribution;
             matched++;
           }
         }
@@ -181,22 +142,22 @@ export function createLexicalIndex(chunks: readonly Span[], options: Partial<Lex
  * Every posting when there are at most `readAllUpTo` (≥ `budget`); otherwise, of each list, those whose
  * weighted contribution reaches a threshold chosen so the total stays within `budget`.
  */
-function postingsToRead(lists: readonly { list: Postings; times: number }[], budget: number, readAllUpTo: number): number[] {
-  const lengths = lists.map(({ list }) => list.ids.length);
+function postingsToRead(lists: readonly QueryTerm[], scores: Float64Array, budget: number, readAllUpTo: number): number[] {
+  const lengths = lists.map(({ start, end }) => end - start);
   if (lengths.reduce((sum, l) => sum + l, 0) <= readAllUpTo) return lengths;
   // Contributions are sorted descending in each list: count those ≥ threshold by binary search.
-  const countAtLeast = ({ list, times }: { list: Postings; times: number }, threshold: number) => {
-    let lo = 0;
-    let hi = list.scores.length;
+  const countAtLeast = ({ start, end, times }: QueryTerm, threshold: number) => {
+    let lo = start;
+    let hi = end;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (times * list.scores[mid]! >= threshold) lo = mid + 1;
+      if (times * scores[mid]! >= threshold) lo = mid + 1;
       else hi = mid;
     }
-    return lo;
+    return lo - start;
   };
   let low = 0;
-  let high = Math.max(...lists.map(({ list, times }) => times * list.scores[0]!));
+  let high = Math.max(...lists.map(({ start, times }) => times * scores[start]!));
   for (let i = 0; i < 40; i++) {
     const mid = (low + high) / 2;
     if (lists.reduce((sum, l) => sum + countAtLeast(l, mid), 0) > budget) low = mid;

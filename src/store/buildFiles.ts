@@ -10,6 +10,10 @@ export const BUILD_FILES = {
   chunks: "chunks.json",
   sentences: "sentences.json",
   sentenceVectors: "sentences.f32",
+  lexicalTerms: "lexical-terms.json",
+  lexicalOffsets: "lexical-offsets.i32",
+  lexicalIds: "lexical-ids.i32",
+  lexicalScores: "lexical-scores.f64",
 } as const;
 
 const CURRENT = "CURRENT";

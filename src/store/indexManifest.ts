@@ -1,13 +1,16 @@
 import { createHash } from "node:crypto";
 import type { HnswParameters } from "./hnswStore.js";
+import type { Bm25Parameters } from "./indexParts.js";
 
 /** Bumped whenever the on-disk layout changes; a build of another version is rebuilt, never misread. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
 export interface IndexSettings {
   model: { id: string; quantized: boolean };
   chunking: { strategy: string; maxChars: number; overlapChars: number };
   hnsw: HnswParameters;
+  /** The stored lexical scores depend on them. */
+  bm25: Bm25Parameters;
   corpusHash: string;
 }
 
@@ -26,6 +29,7 @@ export function fingerprintOf(settings: IndexSettings): string {
     model: { id: settings.model.id, quantized: settings.model.quantized },
     chunking: { strategy: settings.chunking.strategy, maxChars: settings.chunking.maxChars, overlapChars: settings.chunking.overlapChars },
     hnsw: { m: settings.hnsw.m, efConstruction: settings.hnsw.efConstruction, efSearch: settings.hnsw.efSearch },
+    bm25: { k1: settings.bm25.k1, b: settings.bm25.b, delta: settings.bm25.delta },
     corpusHash: settings.corpusHash,
   });
   return createHash("sha256").update(canonical).digest("hex");

@@ -5,6 +5,30 @@ import type { VectorStore } from "./vectorStore.js";
 /** A span without its text: what the index stores, since the text lives in the corpus. */
 export type SpanRef = Omit<Span, "text">;
 
+/** The BM25 parameters a build's lexical scores were computed with. */
+export interface Bm25Parameters {
+  /** Term-frequency saturation. */
+  k1: number;
+  /** Length normalisation. */
+  b: number;
+  /** BM25+ floor added to every match, so long chunks are not zeroed out. */
+  delta: number;
+}
+
+/**
+ * BM25 postings of the chunks, computed when the index is built and stored
+ * with it: term `t` (numbered by `terms`) holds `ids[offsets[t]…offsets[t+1])`,
+ * the chunks that contain it, with its contribution to each in `scores`,
+ * highest first.
+ */
+export interface LexicalPostings {
+  terms: string[];
+  offsets: Int32Array;
+  ids: Int32Array;
+  scores: Float64Array;
+  chunkCount: number;
+}
+
 /** Everything a build holds, in memory. */
 export interface LoadedIndex {
   manifest: IndexManifest;
@@ -14,4 +38,5 @@ export interface LoadedIndex {
   /** Row-major unit vectors, `dimensions` floats per sentence. */
   sentenceVectors: Float32Array;
   chunkStore: VectorStore;
+  lexicalPostings: LexicalPostings;
 }

@@ -21,18 +21,39 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   const readJson = async (file: string) => JSON.parse(await readFile(path.join(dir, file), "utf8")) as SpanRef[];
   const chunks = (await readJson(BUILD_FILES.chunks)).map(attachText);
   const sentences = (await readJson(BUILD_FILES.sentences)).map(attachText);
-  const bytes = await readFile(path.join(dir, BUILD_FILES.sentenceVectors));
-  const incomplete = () =>
-    new RagError("index_incompatible", `Index ${dir} is incomplete (vector counts do not match its spans). Run npm run ingest to rebuild it.`);
-  if (bytes.byteLength % Float32Array.BYTES_PER_ELEMENT !== 0) throw incomplete();
-  // A view when the bytes are aligned (a large file gets a buffer of its own), a copy otherwise:
-  // copying 1.5 KB per sentence would double the peak memory of a large index at load.
-  const sentenceVectors = bytes.byteOffset % Float32Array.BYTES_PER_ELEMENT === 0
-    ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / Float32Array.BYTES_PER_ELEMENT)
-    : new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const incomplete = (what: string) =>
+    new RagError("index_incompatible", `Index ${dir} is incomplete (${what}). Run npm run ingest to rebuild it.`);
+  const readArray = async <T extends TypedArray>(file: string, Type: TypedArrayType<T>): Promise<T> => {
+    const bytes = await readFile(path.join(dir, file));
+    if (bytes.byteLength % Type.BYTES_PER_ELEMENT !== 0) throw incomplete(`${file} is cut short`);
+    // A view when the bytes are aligned (a large file gets a buffer of its own), a copy otherwise:
+    // copying 1.5 KB per sentence would double the peak memory of a large index at load.
+    return bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0
+      ? new Type(bytes.buffer, bytes.byteOffset, bytes.byteLength / Type.BYTES_PER_ELEMENT)
+      : new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  };
+  const sentenceVectors = await readArray(BUILD_FILES.sentenceVectors, Float32Array);
   const chunkStore = HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw);
   if (chunkStore.size !== chunks.length || sentenceVectors.length !== sentences.length * manifest.dimensions) {
-    throw incomplete();
+    throw incomplete("vector counts do not match its spans");
   }
-  return { manifest, chunks, sentences, sentenceVectors, chunkStore };
+  const lexicalPostings = {
+    terms: JSON.parse(await readFile(path.join(dir, BUILD_FILES.lexicalTerms), "utf8")) as string[],
+    offsets: await readArray(BUILD_FILES.lexicalOffsets, Int32Array),
+    ids: await readArray(BUILD_FILES.lexicalIds, Int32Array),
+    scores: await readArray(BUILD_FILES.lexicalScores, Float64Array),
+    chunkCount: chunks.length,
+  };
+  const { terms, offsets, ids, scores } = lexicalPostings;
+  if (offsets.length !== terms.length + 1 || offsets[terms.length] !== ids.length || scores.length !== ids.length || ids.some((id) => id < 0 || id >= chunks.length)) {
+    throw incomplete("lexical postings do not match its chunks");
+  }
+  return { manifest, chunks, sentences, sentenceVectors, chunkStore, lexicalPostings };
+}
+
+type TypedArray = Float32Array | Float64Array | Int32Array;
+interface TypedArrayType<T extends TypedArray> {
+  readonly BYTES_PER_ELEMENT: number;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  new (buffer: ArrayBufferLike): T;
 }

@@ -4,7 +4,7 @@ import type { Span } from "../types.js";
 import { BUILD_FILES, publishBuild } from "./buildFiles.js";
 import type { HnswStore } from "./hnswStore.js";
 import type { IndexManifest } from "./indexManifest.js";
-import type { SpanRef } from "./indexParts.js";
+import type { LexicalPostings, SpanRef } from "./indexParts.js";
 
 export interface IndexParts {
   manifest: IndexManifest;
@@ -12,9 +12,11 @@ export interface IndexParts {
   chunks: Span[];
   sentences: Span[];
   sentenceVectors: Float32Array;
+  lexicalPostings: LexicalPostings;
 }
 
 const toRef = ({ docId, start, end }: Span): SpanRef => ({ docId, start, end });
+const bytesOf = (v: Float32Array | Float64Array | Int32Array) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 
 /** Writes a build and makes it the live one (see `publishBuild`); returns its directory. */
 export async function saveIndex(indexDir: string, parts: IndexParts): Promise<string> {
@@ -22,7 +24,11 @@ export async function saveIndex(indexDir: string, parts: IndexParts): Promise<st
     parts.chunkStore.save(path.join(dir, BUILD_FILES.chunkVectors));
     await writeFile(path.join(dir, BUILD_FILES.chunks), JSON.stringify(parts.chunks.map(toRef)));
     await writeFile(path.join(dir, BUILD_FILES.sentences), JSON.stringify(parts.sentences.map(toRef)));
-    const v = parts.sentenceVectors;
-    await writeFile(path.join(dir, BUILD_FILES.sentenceVectors), new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    await writeFile(path.join(dir, BUILD_FILES.sentenceVectors), bytesOf(parts.sentenceVectors));
+    const lexical = parts.lexicalPostings;
+    await writeFile(path.join(dir, BUILD_FILES.lexicalTerms), JSON.stringify(lexical.terms));
+    await writeFile(path.join(dir, BUILD_FILES.lexicalOffsets), bytesOf(lexical.offsets));
+    await writeFile(path.join(dir, BUILD_FILES.lexicalIds), bytesOf(lexical.ids));
+    await writeFile(path.join(dir, BUILD_FILES.lexicalScores), bytesOf(lexical.scores));
   });
 }

@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ensureIndex, type EnsureIndexOptions } from "../../src/ingest/buildIndex.js";
 import { loadCorpus } from "../../src/ingest/loadCorpus.js";
 import { loadIndex } from "../../src/store/loadIndex.js";
+import { INDEX_FORMAT_VERSION } from "../../src/store/indexManifest.js";
+import { buildLexicalPostings, DEFAULT_BM25 } from "../../src/retrieval/lexicalPostings.js";
 import { fakeEmbedder } from "../helpers/fakeEmbedder.js";
 
 let root: string;
@@ -95,7 +97,8 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     const { result } = await run();
     const corpus = await loadCorpus(corpusDir);
     expect(result.manifest).toMatchObject({
-      formatVersion: 1,
+      formatVersion: INDEX_FORMAT_VERSION,
+      bm25: DEFAULT_BM25,
       model: { id: "fake/hash-embedder", quantized: true },
       dimensions: 16,
       chunking: { strategy: "sentences-v2", maxChars: 200, overlapChars: 50 },
@@ -111,6 +114,18 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     const [best] = await index.chunkStore.search(query!, 1);
     expect(best).toMatchObject({ id: 0 });
     expect(best!.score).toBeCloseTo(1, 5);
+    // The BM25 postings come back exactly as they were computed from the chunks.
+    expect(index.lexicalPostings).toEqual(buildLexicalPostings(index.chunks));
+  });
+
+  it("rebuilds when the BM25 parameters change: the stored lexical scores depend on them", async () => {
+    await run();
+    const again = await run({ bm25: { ...DEFAULT_BM25, k1: 2 } });
+    expect(again.result.status).toBe("built");
+    const corpus = await loadCorpus(corpusDir);
+    const index = await loadIndex(again.result.dir, again.result.manifest, corpus.documents);
+    expect(index.lexicalPostings).toEqual(buildLexicalPostings(index.chunks, { k1: 2 }));
+    expect(index.lexicalPostings.scores).not.toEqual(buildLexicalPostings(index.chunks).scores);
   });
 
   it("leaves the previous build live when a rebuild fails midway", async () => {
@@ -140,5 +155,28 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     await writeFile(file, bytes);
     const index = await loadIndex(result.dir, result.manifest, corpus.documents);
     expect(index.sentenceVectors.length).toBe(index.sentences.length * result.manifest.dimensions);
+  });
+
+  it("refuses a build whose lexical postings are cut short or point past its chunks", async () => {
+    const { result } = await run();
+    const corpus = await loadCorpus(corpusDir);
+    const load = () => loadIndex(result.dir, result.manifest, corpus.documents);
+    for (const name of ["lexical-offsets.i32", "lexical-ids.i32", "lexical-scores.f64"]) {
+      const file = path.join(result.dir, name);
+      const bytes = await readFile(file);
+      for (const cut of [3, 8]) {
+        await writeFile(file, bytes.subarray(0, bytes.length - cut));
+        await expect(load(), `${name} cut by ${cut}`).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("npm run ingest") });
+      }
+      await writeFile(file, bytes);
+    }
+    const idsFile = path.join(result.dir, "lexical-ids.i32");
+    const ids = await readFile(idsFile);
+    const pastTheEnd = Buffer.from(ids);
+    pastTheEnd.writeInt32LE(result.manifest.counts.chunks, 0);
+    await writeFile(idsFile, pastTheEnd);
+    await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("lexical postings") });
+    await writeFile(idsFile, ids);
+    await expect(load()).resolves.toBeDefined();
   });
 });

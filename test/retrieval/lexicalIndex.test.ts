@@ -4,12 +4,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { chunkSentences } from "../../src/ingest/chunk.js";
 import { loadCorpus } from "../../src/ingest/loadCorpus.js";
 import { splitSentences } from "../../src/ingest/sentences.js";
-import { createLexicalIndex } from "../../src/retrieval/lexicalIndex.js";
+import { createLexicalIndex, type LexicalIndexOptions } from "../../src/retrieval/lexicalIndex.js";
+import { buildLexicalPostings } from "../../src/retrieval/lexicalPostings.js";
 import { isStopword, stem, tokenize } from "../../src/retrieval/terms.js";
 import { readQuestions } from "../../src/eval/questions.js";
 import type { Span } from "../../src/types.js";
 
 const corpusDir = fileURLToPath(new URL("../../corpus", import.meta.url));
+
+const indexOf = (spans: readonly Span[], options?: Partial<LexicalIndexOptions>) => createLexicalIndex(buildLexicalPostings(spans), options);
 
 const span = (text: string, docId = "d"): Span => ({ docId, start: 0, end: text.length, text });
 
@@ -32,9 +35,9 @@ describe("createLexicalIndex", () => {
       searchOptions: { tokenize, processTerm, combineWith: "OR" },
     });
     reference.addAll(chunks.map((c, id) => ({ id, text: c.text })));
-    const index = createLexicalIndex(chunks);
+    const index = indexOf(chunks);
     // Reading a small corpus's postings in full costs less than cutting and rescoring, whatever the budget.
-    const tinyBudget = createLexicalIndex(chunks, { maxPostingsPerQuery: 1 });
+    const tinyBudget = indexOf(chunks, { maxPostingsPerQuery: 1 });
     expect(chunks.length).toBeGreaterThan(50);
     expect(questions.length).toBeGreaterThan(20);
     for (const question of [...questions, "Japan Japan sanctions", "the of and"]) {
@@ -49,7 +52,7 @@ describe("createLexicalIndex", () => {
   });
 
   it("matches whole words only, after stemming", () => {
-    const index = createLexicalIndex([span("Japan froze assets."), span("Sanctioned banks in Japanese ports."), span("Sanctions widened.")]);
+    const index = indexOf([span("Japan froze assets."), span("Sanctioned banks in Japanese ports."), span("Sanctions widened.")]);
     expect(index.search("sanction", 5).map((h) => h.id).sort()).toEqual([1, 2]);
     expect(index.search("sanctioned", 5).map((h) => h.id).sort()).toEqual([1, 2]);
     expect(index.search("pan", 5)).toEqual([]);
@@ -58,7 +61,7 @@ describe("createLexicalIndex", () => {
 
   it("ranks chunks holding more distinct query terms first, and returns at most n", () => {
     // The short one-term chunks weigh more per term; the one with all three terms still wins.
-    const index = createLexicalIndex([span("sanctions"), span("sanctions and aid to Ukraine, and much else besides"), span("aid"), span("nothing relevant")]);
+    const index = indexOf([span("sanctions"), span("sanctions and aid to Ukraine, and much else besides"), span("aid"), span("nothing relevant")]);
     const hits = index.search("Ukraine aid sanctions", 2);
     expect(hits).toHaveLength(2);
     expect(hits[0]!.id).toBe(1);
@@ -68,7 +71,7 @@ describe("createLexicalIndex", () => {
   });
 
   it("leaves no state behind between queries", () => {
-    const index = createLexicalIndex(chunks);
+    const index = indexOf(chunks);
     const first = index.search("energy imports from Russia", 5);
     index.search("Sakhalin LNG", 5);
     expect(index.search("energy imports from Russia", 5)).toEqual(first);
@@ -78,13 +81,13 @@ describe("createLexicalIndex", () => {
     // 1000 chunks hold "aid"; the short ones weigh most, and the ten that also say "Ukraine" must survive the cut.
     // (Enough postings that cutting is cheaper than reading them all.)
     const many = Array.from({ length: 1000 }, (_, i) => span(i % 100 === 0 ? "aid to Ukraine" : `aid ${"filler words here ".repeat(1 + (i % 7))}`));
-    const exact = createLexicalIndex(many).search("aid Ukraine", 10);
-    const exactScore = new Map(createLexicalIndex(many).search("aid Ukraine", 1000).map((h) => [h.id, h.score]));
-    const cut = createLexicalIndex(many, { maxPostingsPerQuery: 20 }).search("aid Ukraine", 10);
+    const exact = indexOf(many).search("aid Ukraine", 10);
+    const exactScore = new Map(indexOf(many).search("aid Ukraine", 1000).map((h) => [h.id, h.score]));
+    const cut = indexOf(many, { maxPostingsPerQuery: 20 }).search("aid Ukraine", 10);
     expect(cut).toEqual(exact);
     expect(cut.map((h) => h.id).sort((a, b) => a - b)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
     for (const hit of cut) expect(hit.score).toBeCloseTo(exactScore.get(hit.id)!, 9);
-    expect(() => createLexicalIndex(many, { maxPostingsPerQuery: 0 })).toThrow(RangeError);
+    expect(() => indexOf(many, { maxPostingsPerQuery: 0 })).toThrow(RangeError);
   });
 
   it("rescores a candidate whose other terms fell outside the budget", () => {
@@ -94,8 +97,8 @@ describe("createLexicalIndex", () => {
       ...Array.from({ length: 1000 }, () => span("aid")),
       ...Array.from({ length: 5 }, (_, i) => span(`Ukraine aid ${"with many more words around it ".repeat(4 + i)}`)),
     ];
-    const exact = createLexicalIndex(many).search("aid Ukraine", 5);
-    const cut = createLexicalIndex(many, { maxPostingsPerQuery: 20 }).search("aid Ukraine", 5);
+    const exact = indexOf(many).search("aid Ukraine", 5);
+    const cut = indexOf(many, { maxPostingsPerQuery: 20 }).search("aid Ukraine", 5);
     expect(exact.map((h) => h.id)).toEqual([1000, 1001, 1002, 1003, 1004]);
     expect(cut.map((h) => h.id)).toEqual(exact.map((h) => h.id));
     cut.forEach((hit, i) => expect(hit.score).toBeCloseTo(exact[i]!.score, 9));
