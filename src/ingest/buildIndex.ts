@@ -5,6 +5,7 @@ import { fingerprintOf, INDEX_FORMAT_VERSION, type IndexManifest, type IndexSett
 import { saveIndex } from "../store/saveIndex.js";
 import type { Bm25Parameters } from "../store/indexParts.js";
 import { buildLexicalPostings, DEFAULT_BM25 } from "../retrieval/lexicalPostings.js";
+import { buildSentenceTerms } from "../retrieval/sentenceTerms.js";
 import type { Span } from "../types.js";
 import { chunkSentences, type ChunkingOptions } from "./chunk.js";
 import type { Corpus } from "./loadCorpus.js";
@@ -93,7 +94,8 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
   };
   const chunkStore = HnswStore.build(vectors.slice(0, chunks.length), embedder.dimensions, settings.hnsw);
   const lexicalPostings = buildLexicalPostings(chunks, settings.bm25);
-  const dir = await saveIndex(options.indexDir, { manifest, chunkStore, chunks, sentences, sentenceVectors, lexicalPostings });
+  const sentenceTerms = buildSentenceTerms(sentences);
+  const dir = await saveIndex(options.indexDir, { manifest, chunkStore, chunks, sentences, sentenceVectors, lexicalPostings, sentenceTerms });
   return { status: "built", dir, manifest, reason };
 }
 

@@ -1,5 +1,5 @@
 import { factStems, type FactType } from "./answerType.js";
-import { casedWords, contentTerms, evidenceTokens } from "./terms.js";
+import { casedWords, evidenceTokens } from "./terms.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { Span } from "../types.js";
 
@@ -31,31 +31,12 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
   });
   for (const ids of byDoc.values()) ids.sort((a, b) => index.sentences[a]!.start - index.sentences[b]!.start);
 
-  // Each sentence's terms as sorted numbers in one flat array, not a Set of
-  // strings per sentence: at 100k chunks (219k sentences) the Sets held 110 MB
-  // more, and a question's hundred checks were spread across all of it.
-  const vocabulary = new Map<string, number>();
-  const termCounts: number[] = [];
+  const { terms: vocabularyTerms, offsets: termOffsets, ids: sentenceTerms } = index.sentenceTerms;
   const n = index.sentences.length;
-  const termOffsets = new Int32Array(n + 1);
-  let sentenceTerms = new Int32Array(16 * n + 16);
-  index.sentences.forEach((s, id) => {
-    const ids = contentTerms(s.text).map((term) => {
-      let termId = vocabulary.get(term);
-      if (termId === undefined) vocabulary.set(term, (termId = termCounts.push(0) - 1));
-      termCounts[termId]! += 1;
-      return termId;
-    });
-    const start = termOffsets[id]!;
-    if (start + ids.length > sentenceTerms.length) {
-      const grown = new Int32Array(2 * (start + ids.length));
-      grown.set(sentenceTerms);
-      sentenceTerms = grown;
-    }
-    sentenceTerms.set(ids.sort((x, y) => x - y), start);
-    termOffsets[id + 1] = start + ids.length;
-  });
-  sentenceTerms = sentenceTerms.slice(0, termOffsets[n]);
+  const vocabulary = new Map(vocabularyTerms.map((term, id) => [term, id]));
+  // How many sentences hold each term: each holds a term at most once.
+  const termCounts = new Int32Array(vocabularyTerms.length);
+  for (let i = 0; i < sentenceTerms.length; i++) termCounts[sentenceTerms[i]!]! += 1;
   const idf = (term: string) => Math.log(1 + n / (1 + (termCounts[vocabulary.get(term) ?? -1] ?? 0)));
   const holds = (sentenceId: number, termId: number) => {
     let lo = termOffsets[sentenceId]!;

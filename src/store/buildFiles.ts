@@ -14,6 +14,9 @@ export const BUILD_FILES = {
   lexicalOffsets: "lexical-offsets.i32",
   lexicalIds: "lexical-ids.i32",
   lexicalScores: "lexical-scores.f64",
+  sentenceTerms: "sentence-terms.json",
+  sentenceTermOffsets: "sentence-term-offsets.i32",
+  sentenceTermIds: "sentence-term-ids.i32",
 } as const;
 
 const CURRENT = "CURRENT";

@@ -29,6 +29,16 @@ export interface LexicalPostings {
   chunkCount: number;
 }
 
+/**
+ * Each sentence's distinct content terms (`contentTerms`), numbered by
+ * `terms`: sentence `i` holds `ids[offsets[i]…offsets[i+1])`, ascending.
+ */
+export interface SentenceTerms {
+  terms: string[];
+  offsets: Int32Array;
+  ids: Int32Array;
+}
+
 /** Everything a build holds, in memory. */
 export interface LoadedIndex {
   manifest: IndexManifest;
@@ -39,4 +49,5 @@ export interface LoadedIndex {
   sentenceVectors: Float32Array;
   chunkStore: VectorStore;
   lexicalPostings: LexicalPostings;
+  sentenceTerms: SentenceTerms;
 }

@@ -18,13 +18,28 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
     }
     return { ...ref, text: text.slice(ref.start, ref.end) };
   };
-  const readJson = async (file: string) => JSON.parse(await readFile(path.join(dir, file), "utf8")) as SpanRef[];
-  const chunks = (await readJson(BUILD_FILES.chunks)).map(attachText);
-  const sentences = (await readJson(BUILD_FILES.sentences)).map(attachText);
   const incomplete = (what: string) =>
     new RagError("index_incompatible", `Index ${dir} is incomplete (${what}). Run npm run ingest to rebuild it.`);
+  const read = async (file: string): Promise<Buffer> => {
+    try {
+      return await readFile(path.join(dir, file));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw incomplete(`${file} is missing`);
+      throw error;
+    }
+  };
+  const readJson = async <T>(file: string): Promise<T> => {
+    const text = (await read(file)).toString("utf8");
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw incomplete(`${file} is not valid JSON`);
+    }
+  };
+  const chunks = (await readJson<SpanRef[]>(BUILD_FILES.chunks)).map(attachText);
+  const sentences = (await readJson<SpanRef[]>(BUILD_FILES.sentences)).map(attachText);
   const readArray = async <T extends TypedArray>(file: string, Type: TypedArrayType<T>): Promise<T> => {
-    const bytes = await readFile(path.join(dir, file));
+    const bytes = await read(file);
     if (bytes.byteLength % Type.BYTES_PER_ELEMENT !== 0) throw incomplete(`${file} is cut short`);
     // A view when the bytes are aligned (a large file gets a buffer of its own), a copy otherwise:
     // copying 1.5 KB per sentence would double the peak memory of a large index at load.
@@ -38,7 +53,7 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
     throw incomplete("vector counts do not match its spans");
   }
   const lexicalPostings = {
-    terms: JSON.parse(await readFile(path.join(dir, BUILD_FILES.lexicalTerms), "utf8")) as string[],
+    terms: await readJson<string[]>(BUILD_FILES.lexicalTerms),
     offsets: await readArray(BUILD_FILES.lexicalOffsets, Int32Array),
     ids: await readArray(BUILD_FILES.lexicalIds, Int32Array),
     scores: await readArray(BUILD_FILES.lexicalScores, Float64Array),
@@ -48,7 +63,16 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   if (offsets.length !== terms.length + 1 || offsets[terms.length] !== ids.length || scores.length !== ids.length || ids.some((id) => id < 0 || id >= chunks.length)) {
     throw incomplete("lexical postings do not match its chunks");
   }
-  return { manifest, chunks, sentences, sentenceVectors, chunkStore, lexicalPostings };
+  const sentenceTerms = {
+    terms: await readJson<string[]>(BUILD_FILES.sentenceTerms),
+    offsets: await readArray(BUILD_FILES.sentenceTermOffsets, Int32Array),
+    ids: await readArray(BUILD_FILES.sentenceTermIds, Int32Array),
+  };
+  const vocabularySize = sentenceTerms.terms.length;
+  if (sentenceTerms.offsets.length !== sentences.length + 1 || sentenceTerms.offsets[sentences.length] !== sentenceTerms.ids.length || sentenceTerms.ids.some((id) => id < 0 || id >= vocabularySize)) {
+    throw incomplete("sentence terms do not match its sentences");
+  }
+  return { manifest, chunks, sentences, sentenceVectors, chunkStore, lexicalPostings, sentenceTerms };
 }
 
 type TypedArray = Float32Array | Float64Array | Int32Array;

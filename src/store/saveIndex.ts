@@ -4,7 +4,7 @@ import type { Span } from "../types.js";
 import { BUILD_FILES, publishBuild } from "./buildFiles.js";
 import type { HnswStore } from "./hnswStore.js";
 import type { IndexManifest } from "./indexManifest.js";
-import type { LexicalPostings, SpanRef } from "./indexParts.js";
+import type { LexicalPostings, SentenceTerms, SpanRef } from "./indexParts.js";
 
 export interface IndexParts {
   manifest: IndexManifest;
@@ -13,6 +13,7 @@ export interface IndexParts {
   sentences: Span[];
   sentenceVectors: Float32Array;
   lexicalPostings: LexicalPostings;
+  sentenceTerms: SentenceTerms;
 }
 
 const toRef = ({ docId, start, end }: Span): SpanRef => ({ docId, start, end });
@@ -30,5 +31,9 @@ export async function saveIndex(indexDir: string, parts: IndexParts): Promise<st
     await writeFile(path.join(dir, BUILD_FILES.lexicalOffsets), bytesOf(lexical.offsets));
     await writeFile(path.join(dir, BUILD_FILES.lexicalIds), bytesOf(lexical.ids));
     await writeFile(path.join(dir, BUILD_FILES.lexicalScores), bytesOf(lexical.scores));
+    const terms = parts.sentenceTerms;
+    await writeFile(path.join(dir, BUILD_FILES.sentenceTerms), JSON.stringify(terms.terms));
+    await writeFile(path.join(dir, BUILD_FILES.sentenceTermOffsets), bytesOf(terms.offsets));
+    await writeFile(path.join(dir, BUILD_FILES.sentenceTermIds), bytesOf(terms.ids));
   });
 }

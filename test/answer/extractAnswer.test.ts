@@ -8,6 +8,7 @@ import { evidenceTokens } from "../../src/retrieval/terms.js";
 import type { LoadedIndex } from "../../src/store/indexParts.js";
 import type { VectorStore } from "../../src/store/vectorStore.js";
 import { buildLexicalPostings } from "../../src/retrieval/lexicalPostings.js";
+import { buildSentenceTerms } from "../../src/retrieval/sentenceTerms.js";
 
 const TEXT = [
   "Recovery conferences and Japan's role",
@@ -24,6 +25,7 @@ const index: LoadedIndex = {
   sentenceVectors: new Float32Array(sentences.length),
   chunkStore,
   lexicalPostings: buildLexicalPostings([]),
+  sentenceTerms: buildSentenceTerms(sentences),
 };
 const lookup = createSentenceLookup(index);
 const passage: Passage = { docId: "doc", start: 0, end: TEXT.length, text: TEXT, title: "Recovery", score: 1, dense: 1 };

@@ -7,6 +7,7 @@ import { loadCorpus } from "../../src/ingest/loadCorpus.js";
 import { loadIndex } from "../../src/store/loadIndex.js";
 import { INDEX_FORMAT_VERSION } from "../../src/store/indexManifest.js";
 import { buildLexicalPostings, DEFAULT_BM25 } from "../../src/retrieval/lexicalPostings.js";
+import { buildSentenceTerms } from "../../src/retrieval/sentenceTerms.js";
 import { fakeEmbedder } from "../helpers/fakeEmbedder.js";
 
 let root: string;
@@ -116,6 +117,7 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(best!.score).toBeCloseTo(1, 5);
     // The BM25 postings come back exactly as they were computed from the chunks.
     expect(index.lexicalPostings).toEqual(buildLexicalPostings(index.chunks));
+    expect(index.sentenceTerms).toEqual(buildSentenceTerms(index.sentences));
   });
 
   it("rebuilds when the BM25 parameters change: the stored lexical scores depend on them", async () => {
@@ -157,11 +159,11 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(index.sentenceVectors.length).toBe(index.sentences.length * result.manifest.dimensions);
   });
 
-  it("refuses a build whose lexical postings are cut short or point past its chunks", async () => {
+  it("refuses a build whose lexical postings or sentence terms are missing, cut short, unreadable or out of range", async () => {
     const { result } = await run();
     const corpus = await loadCorpus(corpusDir);
     const load = () => loadIndex(result.dir, result.manifest, corpus.documents);
-    for (const name of ["lexical-offsets.i32", "lexical-ids.i32", "lexical-scores.f64"]) {
+    for (const name of ["lexical-offsets.i32", "lexical-ids.i32", "lexical-scores.f64", "sentence-term-offsets.i32", "sentence-term-ids.i32"]) {
       const file = path.join(result.dir, name);
       const bytes = await readFile(file);
       for (const cut of [3, 8]) {
@@ -177,6 +179,13 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     await writeFile(idsFile, pastTheEnd);
     await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("lexical postings") });
     await writeFile(idsFile, ids);
+    const termsFile = path.join(result.dir, "sentence-terms.json");
+    const terms = await readFile(termsFile);
+    await rm(termsFile);
+    await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("sentence-terms.json is missing") });
+    await writeFile(termsFile, "[\"cut");
+    await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("not valid JSON") });
+    await writeFile(termsFile, terms);
     await expect(load()).resolves.toBeDefined();
   });
 });

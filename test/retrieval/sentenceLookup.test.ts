@@ -5,6 +5,7 @@ import type { LoadedIndex } from "../../src/store/indexParts.js";
 import type { VectorStore } from "../../src/store/vectorStore.js";
 import type { Span } from "../../src/types.js";
 import { buildLexicalPostings } from "../../src/retrieval/lexicalPostings.js";
+import { buildSentenceTerms } from "../../src/retrieval/sentenceTerms.js";
 
 const DOC_A = "Japan imposed sanctions on Russia. Russia protested. Japan froze Russian assets. Japan sent aid to Ukraine.";
 const DOC_B = "Sanctions were widened. Exports were banned.";
@@ -34,6 +35,7 @@ const index = {
   sentenceVectors: new Float32Array(sentences.length * 2),
   chunkStore,
   lexicalPostings: buildLexicalPostings([]),
+  sentenceTerms: buildSentenceTerms(sentences),
 } satisfies LoadedIndex;
 
 const lookup = createSentenceLookup(index);
