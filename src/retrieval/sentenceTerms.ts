@@ -5,7 +5,7 @@ import { contentTerms } from "./terms.js";
 /**
  * Each sentence's content terms as sorted numbers in one flat array, worked
  * out when the index is built: a Set of strings per sentence held 110 MB more
- * at 100k chunks (219k sentences), and working them out at load took 1.5 s.
+ * at 100k chunks (219k sentences), and working them out at load took 1.6 s.
  */
 export function buildSentenceTerms(sentences: readonly Span[]): SentenceTerms {
   const vocabulary = new Map<string, number>();

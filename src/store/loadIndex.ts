@@ -60,7 +60,7 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
     chunkCount: chunks.length,
   };
   const { terms, offsets, ids, scores } = lexicalPostings;
-  if (offsets.length !== terms.length + 1 || offsets[terms.length] !== ids.length || scores.length !== ids.length || ids.some((id) => id < 0 || id >= chunks.length)) {
+  if (!partitions(offsets, terms.length, ids.length) || scores.length !== ids.length || ids.some((id) => id < 0 || id >= chunks.length)) {
     throw incomplete("lexical postings do not match its chunks");
   }
   const sentenceTerms = {
@@ -69,10 +69,17 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
     ids: await readArray(BUILD_FILES.sentenceTermIds, Int32Array),
   };
   const vocabularySize = sentenceTerms.terms.length;
-  if (sentenceTerms.offsets.length !== sentences.length + 1 || sentenceTerms.offsets[sentences.length] !== sentenceTerms.ids.length || sentenceTerms.ids.some((id) => id < 0 || id >= vocabularySize)) {
+  if (!partitions(sentenceTerms.offsets, sentences.length, sentenceTerms.ids.length) || sentenceTerms.ids.some((id) => id < 0 || id >= vocabularySize)) {
     throw incomplete("sentence terms do not match its sentences");
   }
   return { manifest, chunks, sentences, sentenceVectors, chunkStore, lexicalPostings, sentenceTerms };
+}
+
+/** True when `offsets` cuts `total` entries into `parts` consecutive runs: 0 first, never decreasing, `total` last. */
+function partitions(offsets: Int32Array, parts: number, total: number): boolean {
+  if (offsets.length !== parts + 1 || offsets[0] !== 0 || offsets[parts] !== total) return false;
+  for (let i = 0; i < parts; i++) if (offsets[i]! > offsets[i + 1]!) return false;
+  return true;
 }
 
 type TypedArray = Float32Array | Float64Array | Int32Array;

@@ -179,6 +179,13 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     await writeFile(idsFile, pastTheEnd);
     await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("lexical postings") });
     await writeFile(idsFile, ids);
+    const offsetsFile = path.join(result.dir, "sentence-term-offsets.i32");
+    const offsets = await readFile(offsetsFile);
+    const backwards = Buffer.from(offsets);
+    backwards.writeInt32LE(offsets.readInt32LE(8) + 1, 4);
+    await writeFile(offsetsFile, backwards);
+    await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("sentence terms") });
+    await writeFile(offsetsFile, offsets);
     const termsFile = path.join(result.dir, "sentence-terms.json");
     const terms = await readFile(termsFile);
     await rm(termsFile);
