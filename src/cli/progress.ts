@@ -1,24 +1,35 @@
 import type { IngestProgress } from "../ingest/buildIndex.js";
 import type { EnsureIndexResult } from "../ingest/buildIndex.js";
 
-/** A progress bar on a terminal; on a pipe or log, a line per quarter so logs stay readable. */
+const LABELS: Record<IngestProgress["phase"], { name: string; unit: string }> = {
+  embed: { name: "Embedding", unit: "texts" },
+  graph: { name: "Vector graph", unit: "chunks" },
+};
+
+/** A progress bar per phase on a terminal; on a pipe or log, a line per quarter so logs stay readable. */
 export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (p: IngestProgress) => void {
   const started = Date.now();
+  let lastPhase: IngestProgress["phase"] | undefined;
   let lastQuarter = -1;
-  return ({ done, total }) => {
+  return ({ phase, done, total }) => {
+    const { name, unit } = LABELS[phase];
+    if (phase !== lastPhase) {
+      lastPhase = phase;
+      lastQuarter = -1;
+    }
     const fraction = total === 0 ? 1 : done / total;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (stream.isTTY) {
       const width = 30;
       const filled = Math.round(fraction * width);
-      stream.write(`\rEmbedding [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} texts ${seconds}s`);
+      stream.write(`\r${name} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} ${unit} ${seconds}s`);
       if (done === total) stream.write("\n");
       return;
     }
     const quarter = Math.floor(fraction * 4);
     if (quarter !== lastQuarter) {
       lastQuarter = quarter;
-      stream.write(`Embedding: ${done}/${total} texts (${Math.round(fraction * 100)}%) ${seconds}s\n`);
+      stream.write(`${name}: ${done}/${total} ${unit} (${Math.round(fraction * 100)}%) ${seconds}s\n`);
     }
   };
 }

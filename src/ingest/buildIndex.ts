@@ -14,8 +14,9 @@ import { splitSentences } from "./sentences.js";
 // Part of the index fingerprint: bump whenever the chunker or sentence splitter changes its output.
 export const CHUNKING_STRATEGY = "sentences-v2";
 
+/** Embedding counts texts (chunks and sentences); building the vector graph counts chunks. */
 export interface IngestProgress {
-  phase: "embed";
+  phase: "embed" | "graph";
   done: number;
   total: number;
 }
@@ -92,7 +93,9 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
     dimensions: embedder.dimensions,
     counts: { documents: options.corpus.documents.length, chunks: chunks.length, sentences: sentences.length },
   };
-  const chunkStore = HnswStore.build(vectors.slice(0, chunks.length), embedder.dimensions, settings.hnsw);
+  const chunkStore = HnswStore.build(vectors.slice(0, chunks.length), embedder.dimensions, settings.hnsw, (done) =>
+    options.onProgress?.({ phase: "graph", done, total: chunks.length }),
+  );
   const lexicalPostings = buildLexicalPostings(chunks, settings.bm25);
   const sentenceTerms = buildSentenceTerms(sentences);
   const dir = await saveIndex(options.indexDir, { manifest, chunkStore, chunks, sentences, sentenceVectors, lexicalPostings, sentenceTerms });

@@ -130,6 +130,19 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(index.lexicalPostings.scores).not.toEqual(buildLexicalPostings(index.chunks).scores);
   });
 
+  it("reports progress: the texts embedded, then the chunks in the vector graph, each up to its total", async () => {
+    const seen: { phase: string; done: number; total: number }[] = [];
+    const { result } = await run({ onProgress: (p) => seen.push(p) });
+    const { chunks, sentences } = result.manifest.counts;
+    const embed = seen.filter((p) => p.phase === "embed");
+    const graph = seen.filter((p) => p.phase === "graph");
+    expect(seen).toEqual([...embed, ...graph]);
+    expect(embed[0]).toEqual({ phase: "embed", done: 0, total: chunks + sentences });
+    expect(embed.at(-1)).toEqual({ phase: "embed", done: chunks + sentences, total: chunks + sentences });
+    expect(graph.at(-1)).toEqual({ phase: "graph", done: chunks, total: chunks });
+    for (const list of [embed, graph]) list.slice(1).forEach((p, i) => expect(p.done).toBeGreaterThan(list[i]!.done));
+  });
+
   it("leaves the previous build live when a rebuild fails midway", async () => {
     const first = await run();
     await writeCorpus("A changed document that will never finish embedding.");
