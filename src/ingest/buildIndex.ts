@@ -7,6 +7,7 @@ import type { Bm25Parameters } from "../store/indexParts.js";
 import { buildLexicalPostings, DEFAULT_BM25 } from "../retrieval/lexicalPostings.js";
 import { buildSentenceTerms } from "../retrieval/sentenceTerms.js";
 import type { Span } from "../types.js";
+import { timeSlices } from "../timeSlices.js";
 import { chunkSentences, type ChunkingOptions } from "./chunk.js";
 import type { Corpus } from "./loadCorpus.js";
 import { splitSentences } from "./sentences.js";
@@ -63,7 +64,9 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
 
   const sentences: Span[] = [];
   const chunks: Span[] = [];
+  const slices = timeSlices();
   for (const doc of options.corpus.documents) {
+    if (slices.due()) await slices.pause();
     const docSentences = splitSentences(doc.docId, doc.text);
     sentences.push(...docSentences);
     chunks.push(...chunkSentences(doc.text, docSentences, options.chunking));
@@ -93,11 +96,11 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
     dimensions: embedder.dimensions,
     counts: { documents: options.corpus.documents.length, chunks: chunks.length, sentences: sentences.length },
   };
-  const chunkStore = HnswStore.build(vectors.slice(0, chunks.length), embedder.dimensions, settings.hnsw, (done) =>
+  const chunkStore = await HnswStore.build(vectors.slice(0, chunks.length), embedder.dimensions, settings.hnsw, (done) =>
     options.onProgress?.({ phase: "graph", done, total: chunks.length }),
   );
-  const lexicalPostings = buildLexicalPostings(chunks, settings.bm25);
-  const sentenceTerms = buildSentenceTerms(sentences);
+  const lexicalPostings = await buildLexicalPostings(chunks, settings.bm25);
+  const sentenceTerms = await buildSentenceTerms(sentences);
   const dir = await saveIndex(options.indexDir, { manifest, chunkStore, chunks, sentences, sentenceVectors, lexicalPostings, sentenceTerms });
   return { status: "built", dir, manifest, reason };
 }

@@ -1,5 +1,6 @@
 import type { Bm25Parameters, LexicalPostings } from "../store/indexParts.js";
 import type { Span } from "../types.js";
+import { timeSlices } from "../timeSlices.js";
 import { isStopword, stem, tokenize } from "./terms.js";
 
 // The same parameters as MiniSearch, whose scores the lexical index reproduces
@@ -19,13 +20,18 @@ export function termCounts(tokens: readonly string[]): Map<string, number> {
   return counts;
 }
 
-/** Whole-word BM25+ postings with the same tokens, stopwords and stems as the rest of the service. */
-export function buildLexicalPostings(chunks: readonly Span[], parameters: Partial<Bm25Parameters> = {}): LexicalPostings {
+/**
+ * Whole-word BM25+ postings with the same tokens, stopwords and stems as the
+ * rest of the service; worked out in time slices (see `timeSlices`).
+ */
+export async function buildLexicalPostings(chunks: readonly Span[], parameters: Partial<Bm25Parameters> = {}): Promise<LexicalPostings> {
   const { k1, b, delta } = { ...DEFAULT_BM25, ...parameters };
+  const slices = timeSlices();
   // Length is the number of distinct tokens, stopwords included (MiniSearch's measure).
   const lengths = new Float64Array(chunks.length);
   const frequencies = new Map<string, { ids: number[]; counts: number[] }>();
-  chunks.forEach((chunk, id) => {
+  for (const [id, chunk] of chunks.entries()) {
+    if (slices.due()) await slices.pause();
     const tokens = tokenize(chunk.text);
     lengths[id] = new Set(tokens).size;
     for (const [term, count] of termCounts(tokens)) {
@@ -34,7 +40,7 @@ export function buildLexicalPostings(chunks: readonly Span[], parameters: Partia
       entry.ids.push(id);
       entry.counts.push(count);
     }
-  });
+  }
   const averageLength = lengths.reduce((sum, l) => sum + l, 0) / Math.max(1, chunks.length);
 
   const terms = [...frequencies.keys()];
@@ -42,7 +48,8 @@ export function buildLexicalPostings(chunks: readonly Span[], parameters: Partia
   terms.forEach((term, t) => (offsets[t + 1] = offsets[t]! + frequencies.get(term)!.ids.length));
   const ids = new Int32Array(offsets[terms.length]!);
   const scores = new Float64Array(offsets[terms.length]!);
-  terms.forEach((term, t) => {
+  for (const [t, term] of terms.entries()) {
+    if (slices.due()) await slices.pause();
     const { ids: chunkIds, counts } = frequencies.get(term)!;
     const idf = Math.log(1 + (chunks.length - chunkIds.length + 0.5) / (chunkIds.length + 0.5));
     const contribution = chunkIds.map((id, i) => {
@@ -54,6 +61,6 @@ export function buildLexicalPostings(chunks: readonly Span[], parameters: Partia
       ids[offsets[t]! + rank] = chunkIds[i]!;
       scores[offsets[t]! + rank] = contribution[i]!;
     });
-  });
+  }
   return { terms, offsets, ids, scores, chunkCount: chunks.length };
 }

@@ -24,8 +24,8 @@ const index: LoadedIndex = {
   sentences,
   sentenceVectors: new Float32Array(sentences.length),
   chunkStore,
-  lexicalPostings: buildLexicalPostings([]),
-  sentenceTerms: buildSentenceTerms(sentences),
+  lexicalPostings: await buildLexicalPostings([]),
+  sentenceTerms: await buildSentenceTerms(sentences),
 };
 const lookup = createSentenceLookup(index);
 const passage: Passage = { docId: "doc", start: 0, end: TEXT.length, text: TEXT, title: "Recovery", score: 1, dense: 1 };

@@ -116,8 +116,8 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(best).toMatchObject({ id: 0 });
     expect(best!.score).toBeCloseTo(1, 5);
     // The BM25 postings come back exactly as they were computed from the chunks.
-    expect(index.lexicalPostings).toEqual(buildLexicalPostings(index.chunks));
-    expect(index.sentenceTerms).toEqual(buildSentenceTerms(index.sentences));
+    expect(index.lexicalPostings).toEqual(await buildLexicalPostings(index.chunks));
+    expect(index.sentenceTerms).toEqual(await buildSentenceTerms(index.sentences));
   });
 
   it("rebuilds when the BM25 parameters change: the stored lexical scores depend on them", async () => {
@@ -126,8 +126,8 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(again.result.status).toBe("built");
     const corpus = await loadCorpus(corpusDir);
     const index = await loadIndex(again.result.dir, again.result.manifest, corpus.documents);
-    expect(index.lexicalPostings).toEqual(buildLexicalPostings(index.chunks, { k1: 2 }));
-    expect(index.lexicalPostings.scores).not.toEqual(buildLexicalPostings(index.chunks).scores);
+    expect(index.lexicalPostings).toEqual(await buildLexicalPostings(index.chunks, { k1: 2 }));
+    expect(index.lexicalPostings.scores).not.toEqual((await buildLexicalPostings(index.chunks)).scores);
   });
 
   it("reports progress: the texts embedded, then the chunks in the vector graph, each up to its total", async () => {

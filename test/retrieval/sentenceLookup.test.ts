@@ -34,8 +34,8 @@ const index = {
   sentences,
   sentenceVectors: new Float32Array(sentences.length * 2),
   chunkStore,
-  lexicalPostings: buildLexicalPostings([]),
-  sentenceTerms: buildSentenceTerms(sentences),
+  lexicalPostings: await buildLexicalPostings([]),
+  sentenceTerms: await buildSentenceTerms(sentences),
 } satisfies LoadedIndex;
 
 const lookup = createSentenceLookup(index);

@@ -37,7 +37,7 @@ afterAll(async () => {
 describe("HnswStore", () => {
   it("answers small stores by an exact scan, with the graph's cosine scores, also after a reload", async () => {
     const vectors = unitVectors(EXACT_SCAN_MAX, 7);
-    const store = HnswStore.build(vectors, DIMS);
+    const store = await HnswStore.build(vectors, DIMS);
     const dir = await mkdtemp(path.join(os.tmpdir(), "hnsw-store-"));
     dirs.push(dir);
     store.save(path.join(dir, "chunks.hnsw"));
@@ -59,7 +59,7 @@ describe("HnswStore", () => {
 
   it("searches larger stores through the graph, finding the true nearest neighbours", async () => {
     const vectors = unitVectors(EXACT_SCAN_MAX + 500, 11);
-    const store = HnswStore.build(vectors, DIMS);
+    const store = await HnswStore.build(vectors, DIMS);
     let found = 0;
     const queries = unitVectors(20, 123);
     for (const query of queries) {
@@ -68,5 +68,20 @@ describe("HnswStore", () => {
       found += hits.filter((h) => expected.has(h.id)).length;
     }
     expect(found / (queries.length * 10)).toBeGreaterThan(0.95);
+  });
+
+  it("lets the event loop run while it builds a large graph, and reports its progress", async () => {
+    const vectors = unitVectors(3000, 11);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const progress: number[] = [];
+    try {
+      await HnswStore.build(vectors, DIMS, { m: 16, efConstruction: 400, efSearch: 64 }, (done) => progress.push(done));
+    } finally {
+      clearInterval(timer);
+    }
+    // Built in one piece, the timer could not fire before the build was done.
+    expect(ticks).toBeGreaterThan(0);
+    expect(progress).toEqual([1000, 2000, 3000]);
   });
 });
