@@ -6,9 +6,9 @@ const LABELS: Record<IngestProgress["phase"], { name: string; unit: string }> = 
   graph: { name: "Vector graph", unit: "chunks" },
 };
 
-/** A progress bar per phase on a terminal; on a pipe or log, a line per quarter so logs stay readable. */
+/** A progress bar per phase (seconds since the phase began) on a terminal; on a pipe or log, a line per quarter so logs stay readable. */
 export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (p: IngestProgress) => void {
-  const started = Date.now();
+  let started = Date.now();
   let lastPhase: IngestProgress["phase"] | undefined;
   let lastQuarter = -1;
   return ({ phase, done, total }) => {
@@ -16,6 +16,7 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (
     if (phase !== lastPhase) {
       lastPhase = phase;
       lastQuarter = -1;
+      started = Date.now();
     }
     const fraction = total === 0 ? 1 : done / total;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);

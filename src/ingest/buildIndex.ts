@@ -110,5 +110,7 @@ function describeChange(old: IndexManifest, next: IndexSettings): string {
   if (old.corpusHash !== next.corpusHash) return "corpus changed";
   if (old.model?.id !== next.model.id || old.model?.quantized !== next.model.quantized) return "model changed";
   if (JSON.stringify(old.chunking) !== JSON.stringify(next.chunking)) return "chunking changed";
+  if (JSON.stringify(old.hnsw) !== JSON.stringify(next.hnsw)) return "HNSW parameters changed";
+  if (JSON.stringify(old.bm25) !== JSON.stringify(next.bm25)) return "BM25 parameters changed";
   return "index settings changed";
 }

@@ -1,5 +1,6 @@
 import type { LexicalPostings } from "../store/indexParts.js";
 import { termCounts } from "./lexicalPostings.js";
+import { indexInSortedRun } from "../sortedArrays.js";
 import { tokenize } from "./terms.js";
 
 export interface LexicalHit {
@@ -74,14 +75,8 @@ export function createLexicalIndex(postings: LexicalPostings, options: Partial<L
   }
   /** The term's contribution to the chunk, 0 if the chunk lacks it. */
   const contributionTo = (id: number, term: number): number => {
-    let lo = offsets[id]!;
-    let hi = offsets[id + 1]!;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (forwardTerms[mid]! < term) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < offsets[id + 1]! && forwardTerms[lo] === term ? forwardScores[lo]! : 0;
+    const at = indexInSortedRun(forwardTerms, offsets[id]!, offsets[id + 1]!, term);
+    return at < 0 ? 0 : forwardScores[at]!;
   };
 
   // Reused by every query; only the entries a query touched are reset.

@@ -8,7 +8,7 @@ import { isStopword, stem, tokenize } from "./terms.js";
 export const DEFAULT_BM25: Bm25Parameters = { k1: 1.2, b: 0.7, delta: 0.5 };
 
 /** The indexed form of a token: stopwords are dropped, the rest stemmed. */
-export const indexTerm = (token: string): string | null => (isStopword(token) ? null : stem(token));
+const indexTerm = (token: string): string | null => (isStopword(token) ? null : stem(token));
 
 /** How often each indexed term occurs in the tokens: a chunk's term frequencies, a query's term multiplicities. */
 export function termCounts(tokens: readonly string[]): Map<string, number> {

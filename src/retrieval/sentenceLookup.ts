@@ -1,4 +1,5 @@
 import { factStems, type FactType } from "./answerType.js";
+import { indexInSortedRun } from "../sortedArrays.js";
 import { casedWords, evidenceTokens } from "./terms.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { Span } from "../types.js";
@@ -34,20 +35,15 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
   const { terms: vocabularyTerms, offsets: termOffsets, ids: sentenceTerms } = index.sentenceTerms;
   const n = index.sentences.length;
   const vocabulary = new Map(vocabularyTerms.map((term, id) => [term, id]));
-  // How many sentences hold each term: each holds a term at most once.
-  const termCounts = new Int32Array(vocabularyTerms.length);
-  for (let i = 0; i < sentenceTerms.length; i++) termCounts[sentenceTerms[i]!]! += 1;
-  const idf = (term: string) => Math.log(1 + n / (1 + (termCounts[vocabulary.get(term) ?? -1] ?? 0)));
-  const holds = (sentenceId: number, termId: number) => {
-    let lo = termOffsets[sentenceId]!;
-    let hi = termOffsets[sentenceId + 1]!;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sentenceTerms[mid]! < termId) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < termOffsets[sentenceId + 1]! && sentenceTerms[lo] === termId;
+  // How many sentences hold each term (each holds a term at most once).
+  const sentenceFrequency = new Int32Array(vocabularyTerms.length);
+  for (let i = 0; i < sentenceTerms.length; i++) sentenceFrequency[sentenceTerms[i]!]! += 1;
+  const idf = (term: string) => {
+    const termId = vocabulary.get(term);
+    return Math.log(1 + n / (1 + (termId === undefined ? 0 : sentenceFrequency[termId]!)));
   };
+  const holds = (sentenceId: number, termId: number) =>
+    indexInSortedRun(sentenceTerms, termOffsets[sentenceId]!, termOffsets[sentenceId + 1]!, termId) >= 0;
   // Filled as questions touch sentences: most never become candidates. Arrays
   // indexed by id, not Maps: a Map of a large corpus rehashes as it grows, a
   // pause of milliseconds inside whichever query crosses the threshold.

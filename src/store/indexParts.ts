@@ -2,6 +2,9 @@ import type { Span } from "../types.js";
 import type { IndexManifest } from "./indexManifest.js";
 import type { VectorStore } from "./vectorStore.js";
 
+/** The typed arrays a build stores as raw little-endian files. */
+export type StoredArray = Float32Array | Float64Array | Int32Array;
+
 /** A span without its text: what the index stores, since the text lives in the corpus. */
 export type SpanRef = Omit<Span, "text">;
 

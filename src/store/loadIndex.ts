@@ -5,7 +5,8 @@ import type { CorpusDocument, Span } from "../types.js";
 import { assertCompatible, BUILD_FILES } from "./buildFiles.js";
 import { HnswStore } from "./hnswStore.js";
 import type { IndexManifest } from "./indexManifest.js";
-import type { LoadedIndex, SpanRef } from "./indexParts.js";
+import { isSpanRefs, isStrings, postingsProblem, sentenceTermsProblem } from "./checkIndexParts.js";
+import type { LoadedIndex, SpanRef, StoredArray } from "./indexParts.js";
 
 /** Reads a build into memory, restoring span texts from the corpus it was built from. */
 export async function loadIndex(dir: string, manifest: IndexManifest, documents: CorpusDocument[]): Promise<LoadedIndex> {
@@ -28,21 +29,24 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
       throw error;
     }
   };
-  const readJson = async <T>(file: string): Promise<T> => {
+  const readJson = async <T>(file: string, isValid: (value: unknown) => value is T): Promise<T> => {
     const text = (await read(file)).toString("utf8");
+    let value: unknown;
     try {
-      return JSON.parse(text) as T;
+      value = JSON.parse(text);
     } catch {
       throw incomplete(`${file} is not valid JSON`);
     }
+    if (!isValid(value)) throw incomplete(`${file} does not hold what it should`);
+    return value;
   };
-  const chunks = (await readJson<SpanRef[]>(BUILD_FILES.chunks)).map(attachText);
-  const sentences = (await readJson<SpanRef[]>(BUILD_FILES.sentences)).map(attachText);
-  const readArray = async <T extends TypedArray>(file: string, Type: TypedArrayType<T>): Promise<T> => {
+  const chunks = (await readJson(BUILD_FILES.chunks, isSpanRefs)).map(attachText);
+  const sentences = (await readJson(BUILD_FILES.sentences, isSpanRefs)).map(attachText);
+  const readArray = async <T extends StoredArray>(file: string, Type: StoredArrayType<T>): Promise<T> => {
     const bytes = await read(file);
     if (bytes.byteLength % Type.BYTES_PER_ELEMENT !== 0) throw incomplete(`${file} is cut short`);
     // A view when the bytes are aligned (a large file gets a buffer of its own), a copy otherwise:
-    // copying 1.5 KB per sentence would double the peak memory of a large index at load.
+    // a copy of the sentence vectors alone (1.5 KB per sentence) would double a large index's peak memory at load.
     return bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0
       ? new Type(bytes.buffer, bytes.byteOffset, bytes.byteLength / Type.BYTES_PER_ELEMENT)
       : new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
@@ -53,37 +57,23 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
     throw incomplete("vector counts do not match its spans");
   }
   const lexicalPostings = {
-    terms: await readJson<string[]>(BUILD_FILES.lexicalTerms),
+    terms: await readJson(BUILD_FILES.lexicalTerms, isStrings),
     offsets: await readArray(BUILD_FILES.lexicalOffsets, Int32Array),
     ids: await readArray(BUILD_FILES.lexicalIds, Int32Array),
     scores: await readArray(BUILD_FILES.lexicalScores, Float64Array),
     chunkCount: chunks.length,
   };
-  const { terms, offsets, ids, scores } = lexicalPostings;
-  if (!partitions(offsets, terms.length, ids.length) || scores.length !== ids.length || ids.some((id) => id < 0 || id >= chunks.length)) {
-    throw incomplete("lexical postings do not match its chunks");
-  }
   const sentenceTerms = {
-    terms: await readJson<string[]>(BUILD_FILES.sentenceTerms),
+    terms: await readJson(BUILD_FILES.sentenceTerms, isStrings),
     offsets: await readArray(BUILD_FILES.sentenceTermOffsets, Int32Array),
     ids: await readArray(BUILD_FILES.sentenceTermIds, Int32Array),
   };
-  const vocabularySize = sentenceTerms.terms.length;
-  if (!partitions(sentenceTerms.offsets, sentences.length, sentenceTerms.ids.length) || sentenceTerms.ids.some((id) => id < 0 || id >= vocabularySize)) {
-    throw incomplete("sentence terms do not match its sentences");
-  }
+  const problem = postingsProblem(lexicalPostings, chunks.length) ?? sentenceTermsProblem(sentenceTerms, sentences.length);
+  if (problem) throw incomplete(problem);
   return { manifest, chunks, sentences, sentenceVectors, chunkStore, lexicalPostings, sentenceTerms };
 }
 
-/** True when `offsets` cuts `total` entries into `parts` consecutive runs: 0 first, never decreasing, `total` last. */
-function partitions(offsets: Int32Array, parts: number, total: number): boolean {
-  if (offsets.length !== parts + 1 || offsets[0] !== 0 || offsets[parts] !== total) return false;
-  for (let i = 0; i < parts; i++) if (offsets[i]! > offsets[i + 1]!) return false;
-  return true;
-}
-
-type TypedArray = Float32Array | Float64Array | Int32Array;
-interface TypedArrayType<T extends TypedArray> {
+interface StoredArrayType<T extends StoredArray> {
   readonly BYTES_PER_ELEMENT: number;
   new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
   new (buffer: ArrayBufferLike): T;

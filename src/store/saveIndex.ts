@@ -4,7 +4,7 @@ import type { Span } from "../types.js";
 import { BUILD_FILES, publishBuild } from "./buildFiles.js";
 import type { HnswStore } from "./hnswStore.js";
 import type { IndexManifest } from "./indexManifest.js";
-import type { LexicalPostings, SentenceTerms, SpanRef } from "./indexParts.js";
+import type { LexicalPostings, SentenceTerms, SpanRef, StoredArray } from "./indexParts.js";
 
 export interface IndexParts {
   manifest: IndexManifest;
@@ -17,7 +17,7 @@ export interface IndexParts {
 }
 
 const toRef = ({ docId, start, end }: Span): SpanRef => ({ docId, start, end });
-const bytesOf = (v: Float32Array | Float64Array | Int32Array) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+const bytesOf = (v: StoredArray) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 
 /** Writes a build and makes it the live one (see `publishBuild`); returns its directory. */
 export async function saveIndex(indexDir: string, parts: IndexParts): Promise<string> {

@@ -27,6 +27,24 @@ describe("progressReporter", () => {
     ]);
   });
 
+  it("counts each phase's seconds from its own start", () => {
+    const { written, stream: log } = stream(false);
+    let now = 1_000_000;
+    const realNow = Date.now;
+    Date.now = () => now;
+    try {
+      const report = progressReporter(log);
+      report({ phase: "embed", done: 0, total: 1 });
+      now += 90_000;
+      report({ phase: "embed", done: 1, total: 1 });
+      now += 5_000;
+      report({ phase: "graph", done: 1, total: 1 });
+    } finally {
+      Date.now = realNow;
+    }
+    expect(written.join("")).toBe("Embedding: 0/1 texts (0%) 0.0s\nEmbedding: 1/1 texts (100%) 90.0s\nVector graph: 1/1 chunks (100%) 0.0s\n");
+  });
+
   it("redraws one bar per phase on a terminal and ends each with a newline", () => {
     const { written, stream: tty } = stream(true);
     const report = progressReporter(tty);

@@ -124,6 +124,7 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     await run();
     const again = await run({ bm25: { ...DEFAULT_BM25, k1: 2 } });
     expect(again.result.status).toBe("built");
+    expect(again.result.reason).toBe("BM25 parameters changed");
     const corpus = await loadCorpus(corpusDir);
     const index = await loadIndex(again.result.dir, again.result.manifest, corpus.documents);
     expect(index.lexicalPostings).toEqual(await buildLexicalPostings(index.chunks, { k1: 2 }));
@@ -206,6 +207,42 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     await writeFile(termsFile, "[\"cut");
     await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("not valid JSON") });
     await writeFile(termsFile, terms);
+    await expect(load()).resolves.toBeDefined();
+  });
+
+  it("refuses parts whose content is out of order or of the wrong shape, which search would silently misread", async () => {
+    await writeCorpus("Sanctions on Russian banks widened in March. Exports of Japanese goods were banned. Japan sanctioned Russian banks again.");
+    const { result } = await run();
+    const corpus = await loadCorpus(corpusDir);
+    const load = () => loadIndex(result.dir, result.manifest, corpus.documents);
+    const file = (name: string) => path.join(result.dir, name);
+    /** Applies `change` to a copy of the file, expects loading to fail naming `reason`, then puts the file back. */
+    async function refused(name: string, change: (bytes: Buffer) => Buffer | string, reason: string) {
+      const original = await readFile(file(name));
+      await writeFile(file(name), change(Buffer.from(original)));
+      await expect(load(), `${name}: ${reason}`).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining(reason) });
+      await writeFile(file(name), original);
+    }
+    const ints = async (name: string) => { const b = await readFile(file(name)); return Array.from({ length: b.length / 4 }, (_, i) => b.readInt32LE(4 * i)); };
+    const lexicalOffsets = await ints("lexical-offsets.i32");
+    const term = lexicalOffsets.findIndex((start, t) => t + 1 < lexicalOffsets.length && lexicalOffsets[t + 1]! - start >= 2);
+    expect(term).toBeGreaterThanOrEqual(0);
+    const first = lexicalOffsets[term]!;
+    const sentenceOffsets = await ints("sentence-term-offsets.i32");
+    const sentence = sentenceOffsets.findIndex((start, i) => i + 1 < sentenceOffsets.length && sentenceOffsets[i + 1]! - start >= 2);
+    const firstTerm = sentenceOffsets[sentence]!;
+
+    await refused("lexical-terms.json", () => "null", "lexical-terms.json does not hold what it should");
+    await refused("chunks.json", () => "{}", "chunks.json does not hold what it should");
+    await refused("sentence-terms.json", () => "[1, 2]", "sentence-terms.json does not hold what it should");
+    await refused("lexical-scores.f64", (b) => { b.writeDoubleLE(b.readDoubleLE(8 * first) + 1, 8 * (first + 1)); return b; }, "not in descending order");
+    await refused("lexical-ids.i32", (b) => { b.writeInt32LE(b.readInt32LE(4 * first), 4 * (first + 1)); return b; }, "or one twice");
+    await refused("lexical-offsets.i32", (b) => { b.writeInt32LE(b.readInt32LE(4 * term), 4 * (term + 1)); return b; }, "cut or misaligned");
+    await refused("sentence-term-ids.i32", (b) => { const x = b.readInt32LE(4 * firstTerm); b.writeInt32LE(b.readInt32LE(4 * (firstTerm + 1)), 4 * firstTerm); b.writeInt32LE(x, 4 * (firstTerm + 1)); return b; }, "not in ascending order");
+    const lexicalTerms = await readFile(file("lexical-terms.json"));
+    await rm(file("lexical-terms.json"));
+    await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("lexical-terms.json is missing") });
+    await writeFile(file("lexical-terms.json"), lexicalTerms);
     await expect(load()).resolves.toBeDefined();
   });
 });

@@ -1,0 +1,45 @@
+import type { LexicalPostings, SentenceTerms, SpanRef } from "./indexParts.js";
+
+// What a build's parts must satisfy before search relies on it. Each check
+// returns what is wrong, or undefined: a damaged build is refused at load with
+// the reason, instead of crashing a request or quietly ranking wrong.
+
+export const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string");
+
+export const isSpanRefs = (value: unknown): value is SpanRef[] =>
+  Array.isArray(value) &&
+  value.every((v) => typeof v === "object" && v !== null && typeof v.docId === "string" && Number.isInteger(v.start) && Number.isInteger(v.end));
+
+/** `offsets` cuts `total` entries into `parts` consecutive runs: 0 first, `total` last, never decreasing (increasing when runs must not be empty). */
+function partitions(offsets: Int32Array, parts: number, total: number, nonEmpty: boolean): boolean {
+  if (offsets.length !== parts + 1 || offsets[0] !== 0 || offsets[parts] !== total) return false;
+  for (let i = 0; i < parts; i++) if (nonEmpty ? offsets[i]! >= offsets[i + 1]! : offsets[i]! > offsets[i + 1]!) return false;
+  return true;
+}
+
+/** Every term has postings, each a chunk of the build at most once per term, with finite contributions in descending order. */
+export function postingsProblem({ terms, offsets, ids, scores }: LexicalPostings, chunkCount: number): string | undefined {
+  if (!partitions(offsets, terms.length, ids.length, true) || scores.length !== ids.length) return "lexical postings are cut or misaligned";
+  const lastTerm = new Int32Array(chunkCount).fill(-1);
+  for (let t = 0; t < terms.length; t++) {
+    for (let i = offsets[t]!; i < offsets[t + 1]!; i++) {
+      const id = ids[i]!;
+      if (!(id >= 0 && id < chunkCount) || lastTerm[id] === t) return "lexical postings name chunks the build lacks, or one twice";
+      lastTerm[id] = t;
+      if (!Number.isFinite(scores[i]!) || (i > offsets[t]! && scores[i]! > scores[i - 1]!)) return "lexical postings are not in descending order of contribution";
+    }
+  }
+  return undefined;
+}
+
+/** Each sentence's term numbers are in range and strictly ascending. */
+export function sentenceTermsProblem({ terms, offsets, ids }: SentenceTerms, sentenceCount: number): string | undefined {
+  if (!partitions(offsets, sentenceCount, ids.length, false)) return "sentence terms are cut or misaligned";
+  for (let s = 0; s < sentenceCount; s++) {
+    for (let i = offsets[s]!; i < offsets[s + 1]!; i++) {
+      if (!(ids[i]! >= 0 && ids[i]! < terms.length)) return "sentence terms name terms the vocabulary lacks";
+      if (i > offsets[s]! && ids[i]! <= ids[i - 1]!) return "sentence terms are not in ascending order";
+    }
+  }
+  return undefined;
+}
