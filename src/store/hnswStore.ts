@@ -1,5 +1,6 @@
 import hnswlib from "hnswlib-node";
 import { timeSlices } from "../timeSlices.js";
+import { TopHits } from "../topHits.js";
 import { dot } from "../vectors.js";
 import type { VectorHit, VectorStore } from "./vectorStore.js";
 
@@ -94,9 +95,9 @@ export class HnswStore implements VectorStore {
     const dims = this.dimensions;
     const norm = dot(vector, vector);
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    const hits: VectorHit[] = [];
-    for (let id = 0; id < this.size; id++) hits.push({ id, score: dot(vector, rows, id * dims) * scale });
-    return hits.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, n);
+    const best = new TopHits(n);
+    for (let id = 0; id < this.size; id++) best.offer(id, dot(vector, rows, id * dims) * scale);
+    return best.sorted();
   }
 
   private copyRows(): Float32Array {
