@@ -5,6 +5,7 @@ import { loadEmbedder, type LoadedEmbedder } from "./embed/loadEmbedder.js";
 import { ensureIndex, type EnsureIndexResult, type IngestProgress } from "./ingest/buildIndex.js";
 import { loadCorpus, type Corpus } from "./ingest/loadCorpus.js";
 import { loadIndex } from "./store/loadIndex.js";
+import type { LoadedIndex } from "./store/indexParts.js";
 import { DEFAULT_RETRIEVAL, retrieve, type RetrievalContext, type RetrievalOptions } from "./retrieval/retrieve.js";
 import { createSentenceLookup } from "./retrieval/sentenceLookup.js";
 import { evidenceTokens } from "./retrieval/terms.js";
@@ -105,16 +106,27 @@ export function createRag(options: RagOptions = {}): Rag {
     // If building the index fails first, this rejection must not go unhandled and crash the process.
     embedderReady.catch(() => undefined);
     const getEmbedder = async () => (await embedderReady).embedder;
-    const built = await ensureIndex({
+    const indexOptions = {
       indexDir: config.indexDir,
       corpus,
       model: { id: config.modelId, quantized: config.quantized },
       chunking: { maxChars: config.chunkMaxChars, overlapChars: config.chunkOverlapChars },
       getEmbedder,
       onProgress: hooks.onProgress,
-    });
+    };
+    let built = await ensureIndex(indexOptions);
+    let index: LoadedIndex;
+    try {
+      index = await loadIndex(built.dir, built.manifest, corpus.documents);
+    } catch (error) {
+      // A live build whose manifest matches but whose parts are damaged (a disk
+      // error, a partial copy) is rebuilt once, instead of leaving the service
+      // unable to start until someone runs a forced ingest.
+      if (built.status === "built" || !(error instanceof RagError && error.code === "index_incompatible")) throw error;
+      built = { ...(await ensureIndex({ ...indexOptions, force: true })), reason: `the live build could not be read: ${error.message}` };
+      index = await loadIndex(built.dir, built.manifest, corpus.documents);
+    }
     hooks.onIndex?.(built);
-    const index = await loadIndex(built.dir, built.manifest, corpus.documents);
     const documents = new Map(corpus.documents.map((d) => [d.docId, d]));
     // Built on this thread while the worker thread is still loading the model.
     const retrieval: RetrievalContext = {

@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRag } from "../src/rag.js";
+import type { EnsureIndexResult } from "../src/ingest/buildIndex.js";
 import { fakeEmbedder } from "./helpers/fakeEmbedder.js";
 
 let root: string;
@@ -50,5 +51,29 @@ describe("createRag().load", () => {
     const question = "How much did Japan freeze in March 2022?";
     expect(await fresh.ask({ question })).toEqual(await used.ask({ question }));
     await Promise.all([fresh.close(), used.close()]);
+  });
+
+  it("rebuilds a live build whose parts are damaged, once, and says why", async () => {
+    const copy = path.join(root, "damaged-index");
+    await cp(indexDir, copy, { recursive: true });
+    const build = (await readFile(path.join(copy, "CURRENT"), "utf8")).trim();
+    const ids = path.join(copy, build, "lexical-ids.i32");
+    await writeFile(ids, (await readFile(ids)).subarray(0, 3));
+    const embedder = fakeEmbedder();
+    const reports: EnsureIndexResult[] = [];
+    const rag = createRag({ corpusDir, indexDir: copy, embedder, queryCacheSize: 0 });
+    await rag.load({ onIndex: (r) => reports.push(r) });
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ status: "built", reason: expect.stringContaining("could not be read") });
+    expect(reports[0]!.reason).toContain("lexical-ids.i32 is cut short");
+    expect(embedder.calls).toBeGreaterThan(0);
+    expect((await rag.search({ query: "How much did Japan freeze?" })).results.length).toBeGreaterThan(0);
+    await rag.close();
+    // The rebuilt index is whole: the next start only loads it.
+    const again = createRag({ corpusDir, indexDir: copy, embedder: fakeEmbedder(), queryCacheSize: 0 });
+    const next: EnsureIndexResult[] = [];
+    await again.load({ onIndex: (r) => next.push(r) });
+    expect(next[0]!.status).toBe("unchanged");
+    await again.close();
   });
 });

@@ -15,12 +15,12 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   const attachText = (ref: SpanRef): Span => {
     const text = texts.get(ref.docId);
     if (text === undefined || ref.start < 0 || ref.end > text.length || ref.start >= ref.end) {
-      throw new RagError("index_incompatible", `Index ${dir} does not match the corpus (span ${JSON.stringify(ref)}). Run npm run ingest to rebuild it.`);
+      throw new RagError("index_incompatible", `Index ${dir} does not match the corpus (span ${JSON.stringify(ref)}). Run npm run ingest -- --force to rebuild it.`);
     }
     return { ...ref, text: text.slice(ref.start, ref.end) };
   };
   const incomplete = (what: string) =>
-    new RagError("index_incompatible", `Index ${dir} is incomplete (${what}). Run npm run ingest to rebuild it.`);
+    new RagError("index_incompatible", `Index ${dir} is incomplete (${what}). Run npm run ingest -- --force to rebuild it.`);
   const read = async (file: string): Promise<Buffer> => {
     try {
       return await readFile(path.join(dir, file));
