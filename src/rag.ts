@@ -131,7 +131,7 @@ export function createRag(options: RagOptions = {}): Rag {
     // Built on this thread while the worker thread is still loading the model.
     const retrieval: RetrievalContext = {
       index,
-      lexical: createLexicalIndex(index.lexicalPostings),
+      lexical: createLexicalIndex(index.lexicalPostings, index.vocabulary),
       lookup: createSentenceLookup(index),
       titles: new Map(corpus.documents.map((d) => [d.docId, d.title])),
       documentText: (docId) => documents.get(docId)!.text,

@@ -2,7 +2,7 @@
 // postings budget only cuts work on large corpora, and this says what it costs.
 import { performance } from "node:perf_hooks";
 import { createLexicalIndex, type LexicalIndex } from "../../src/retrieval/lexicalIndex.js";
-import type { LexicalPostings } from "../../src/store/indexParts.js";
+import type { LoadedIndex } from "../../src/store/indexParts.js";
 import { round, summarize, type Summary } from "./stats.js";
 
 export interface LexicalFidelity {
@@ -14,8 +14,8 @@ export interface LexicalFidelity {
   exactMs: Summary;
 }
 
-export function measureLexicalFidelity(postings: LexicalPostings, budgeted: LexicalIndex, queries: string[], n = 30): LexicalFidelity {
-  const exact = createLexicalIndex(postings, { maxPostingsPerQuery: Infinity });
+export function measureLexicalFidelity({ lexicalPostings, vocabulary }: LoadedIndex, budgeted: LexicalIndex, queries: string[], n = 30): LexicalFidelity {
+  const exact = createLexicalIndex(lexicalPostings, vocabulary, { maxPostingsPerQuery: Infinity });
   let scoreRecall = 0;
   let overlap = 0;
   const times: number[] = [];
@@ -23,7 +23,7 @@ export function measureLexicalFidelity(postings: LexicalPostings, budgeted: Lexi
     const started = performance.now();
     const best = exact.search(query, n);
     times.push(performance.now() - started);
-    const exactScore = new Map(exact.search(query, postings.chunkCount).map((h) => [h.id, h.score]));
+    const exactScore = new Map(exact.search(query, lexicalPostings.chunkCount).map((h) => [h.id, h.score]));
     const got = budgeted.search(query, n);
     const bestTotal = best.reduce((sum, h) => sum + h.score, 0);
     scoreRecall += bestTotal > 0 ? got.reduce((sum, h) => sum + (exactScore.get(h.id) ?? 0), 0) / bestTotal : 1;

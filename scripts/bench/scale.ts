@@ -79,7 +79,7 @@ async function servePhase(work: string, queries: number, searchOnly: boolean): P
   const stagesMs = await measureStages(rag, variants(questions, queries, "t"));
   const rss = process.memoryUsage().rss;
   const { retrieval } = rag.internals();
-  const lexicalFidelity = measureLexicalFidelity(retrieval.index.lexicalPostings, retrieval.lexical, variants(questions, Math.min(queries, 200), "l"));
+  const lexicalFidelity = measureLexicalFidelity(retrieval.index, retrieval.lexical, variants(questions, Math.min(queries, 200), "l"));
   console.log(JSON.stringify({
     loadSeconds: round(loadSeconds, 2),
     rssMB: round(rss / 2 ** 20, 1),

@@ -99,10 +99,17 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
   const chunkStore = await HnswStore.build(vectors.slice(0, chunks.length), embedder.dimensions, settings.hnsw, (done) =>
     options.onProgress?.({ phase: "graph", done, total: chunks.length }),
   );
-  const lexicalPostings = await buildLexicalPostings(chunks, settings.bm25);
-  const sentenceTerms = await buildSentenceTerms(sentences);
-  const dir = await saveIndex(options.indexDir, { manifest, chunkStore, chunks, sentences, sentenceVectors, lexicalPostings, sentenceTerms });
+  const terms = await buildTermIndexes(chunks, sentences, settings.bm25);
+  const dir = await saveIndex(options.indexDir, { manifest, chunkStore, chunks, sentences, sentenceVectors, ...terms });
   return { status: "built", dir, manifest, reason };
+}
+
+/** One vocabulary, numbering the sentence terms and then the BM25 postings (built last, so their runs cover every term). */
+export async function buildTermIndexes(chunks: readonly Span[], sentences: readonly Span[], bm25: Bm25Parameters = DEFAULT_BM25) {
+  const vocabulary = new Map<string, number>();
+  const sentenceTerms = await buildSentenceTerms(sentences, vocabulary);
+  const lexicalPostings = await buildLexicalPostings(chunks, vocabulary, bm25);
+  return { vocabulary, sentenceTerms, lexicalPostings };
 }
 
 function describeChange(old: IndexManifest, next: IndexSettings): string {

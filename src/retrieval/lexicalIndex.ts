@@ -1,4 +1,4 @@
-import type { LexicalPostings } from "../store/indexParts.js";
+import type { LexicalPostings, Vocabulary } from "../store/indexParts.js";
 import { termCounts } from "./lexicalPostings.js";
 import { indexInSortedRun } from "../sortedArrays.js";
 import { TopHits } from "../topHits.js";
@@ -47,15 +47,15 @@ const RESCORED_PER_RESULT = 10;
 const RESCORE_LOOKUP_COST = 4;
 
 /**
- * Searches BM25 postings (`buildLexicalPostings`). A chunk's score is the sum
- * of its terms' contributions times the number of distinct query terms it
- * holds, as in MiniSearch.
+ * Searches BM25 postings (`buildLexicalPostings`), their terms numbered by
+ * `vocabulary`. A chunk's score is the sum of its terms' contributions times
+ * the number of distinct query terms it holds, as in MiniSearch.
  */
-export function createLexicalIndex(postings: LexicalPostings, options: Partial<LexicalIndexOptions> = {}): LexicalIndex {
+export function createLexicalIndex(postings: LexicalPostings, vocabulary: Vocabulary, options: Partial<LexicalIndexOptions> = {}): LexicalIndex {
   const { maxPostingsPerQuery } = { ...DEFAULT_LEXICAL, ...options };
   if (!(maxPostingsPerQuery >= 1)) throw new RangeError(`maxPostingsPerQuery must be at least 1, got ${maxPostingsPerQuery}.`);
-  const { terms, offsets: postingOffsets, ids: postingIds, scores: postingScores, chunkCount } = postings;
-  const termNumbers = new Map(terms.map((term, t) => [term, t]));
+  const { offsets: postingOffsets, ids: postingIds, scores: postingScores, chunkCount } = postings;
+  const termCount = postingOffsets.length - 1;
 
   // The forward index (each chunk's terms, by term number, with their contributions)
   // rescores candidates exactly when a query could not read every posting.
@@ -67,7 +67,7 @@ export function createLexicalIndex(postings: LexicalPostings, options: Partial<L
   const forwardTerms = new Int32Array(postingIds.length);
   const forwardScores = new Float64Array(postingIds.length);
   const filled = offsets.slice(0, chunkCount);
-  for (let t = 0; t < terms.length; t++) {
+  for (let t = 0; t < termCount; t++) {
     for (let i = postingOffsets[t]!; i < postingOffsets[t + 1]!; i++) {
       const id = postingIds[i]!;
       forwardTerms[filled[id]!] = t;
@@ -90,8 +90,11 @@ export function createLexicalIndex(postings: LexicalPostings, options: Partial<L
       const n = Math.max(0, Math.floor(wanted));
       const lists: QueryTerm[] = [];
       for (const [term, times] of termCounts(tokenize(query))) {
-        const t = termNumbers.get(term);
-        if (t !== undefined) lists.push({ term: t, start: postingOffsets[t]!, end: postingOffsets[t + 1]!, times });
+        const t = vocabulary.get(term);
+        // Terms only sentences use have an empty run; they match no chunk.
+        if (t !== undefined && t < termCount && postingOffsets[t + 1]! > postingOffsets[t]!) {
+          lists.push({ term: t, start: postingOffsets[t]!, end: postingOffsets[t + 1]!, times });
+        }
       }
       // Cutting pays only when it saves more reads than rescoring costs.
       const rescoringCost = n * RESCORED_PER_RESULT * lists.length * RESCORE_LOOKUP_COST;

@@ -2,6 +2,7 @@ import type { Bm25Parameters, LexicalPostings } from "../store/indexParts.js";
 import type { Span } from "../types.js";
 import { timeSlices } from "../timeSlices.js";
 import { isStopword, stem, tokenize } from "./terms.js";
+import { termNumber } from "./vocabulary.js";
 
 // The same parameters as MiniSearch, whose scores the lexical index reproduces
 // exactly when no postings list is cut (test/retrieval/lexicalIndex.test.ts).
@@ -22,35 +23,41 @@ export function termCounts(tokens: readonly string[]): Map<string, number> {
 
 /**
  * Whole-word BM25+ postings with the same tokens, stopwords and stems as the
- * rest of the service; worked out in time slices (see `timeSlices`).
+ * rest of the service, a run for every term of `vocabulary` (terms new to it
+ * are numbered in it); worked out in time slices (see `timeSlices`). Built
+ * after anything else that numbers terms, so that the runs cover them all.
  */
-export async function buildLexicalPostings(chunks: readonly Span[], parameters: Partial<Bm25Parameters> = {}): Promise<LexicalPostings> {
+export async function buildLexicalPostings(
+  chunks: readonly Span[],
+  vocabulary = new Map<string, number>(),
+  parameters: Partial<Bm25Parameters> = {},
+): Promise<LexicalPostings> {
   const { k1, b, delta } = { ...DEFAULT_BM25, ...parameters };
   const slices = timeSlices();
   // Length is the number of distinct tokens, stopwords included (MiniSearch's measure).
   const lengths = new Float64Array(chunks.length);
-  const frequencies = new Map<string, { ids: number[]; counts: number[] }>();
+  const frequencies = new Map<number, { ids: number[]; counts: number[] }>();
   for (const [id, chunk] of chunks.entries()) {
     if (slices.due()) await slices.pause();
     const tokens = tokenize(chunk.text);
     lengths[id] = new Set(tokens).size;
     for (const [term, count] of termCounts(tokens)) {
-      let entry = frequencies.get(term);
-      if (!entry) frequencies.set(term, (entry = { ids: [], counts: [] }));
+      const t = termNumber(vocabulary, term);
+      let entry = frequencies.get(t);
+      if (!entry) frequencies.set(t, (entry = { ids: [], counts: [] }));
       entry.ids.push(id);
       entry.counts.push(count);
     }
   }
   const averageLength = lengths.reduce((sum, l) => sum + l, 0) / Math.max(1, chunks.length);
 
-  const terms = [...frequencies.keys()];
-  const offsets = new Int32Array(terms.length + 1);
-  terms.forEach((term, t) => (offsets[t + 1] = offsets[t]! + frequencies.get(term)!.ids.length));
-  const ids = new Int32Array(offsets[terms.length]!);
-  const scores = new Float64Array(offsets[terms.length]!);
-  for (const [t, term] of terms.entries()) {
+  const termCount = vocabulary.size;
+  const offsets = new Int32Array(termCount + 1);
+  for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t]! + (frequencies.get(t)?.ids.length ?? 0);
+  const ids = new Int32Array(offsets[termCount]!);
+  const scores = new Float64Array(offsets[termCount]!);
+  for (const [t, { ids: chunkIds, counts }] of frequencies) {
     if (slices.due()) await slices.pause();
-    const { ids: chunkIds, counts } = frequencies.get(term)!;
     const idf = Math.log(1 + (chunks.length - chunkIds.length + 0.5) / (chunkIds.length + 0.5));
     const contribution = chunkIds.map((id, i) => {
       const tf = counts[i]!;
@@ -62,5 +69,5 @@ export async function buildLexicalPostings(chunks: readonly Span[], parameters: 
       scores[offsets[t]! + rank] = contribution[i]!;
     });
   }
-  return { terms, offsets, ids, scores, chunkCount: chunks.length };
+  return { offsets, ids, scores, chunkCount: chunks.length };
 }

@@ -32,11 +32,11 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
   });
   for (const ids of byDoc.values()) ids.sort((a, b) => index.sentences[a]!.start - index.sentences[b]!.start);
 
-  const { terms: vocabularyTerms, offsets: termOffsets, ids: sentenceTerms } = index.sentenceTerms;
+  const { offsets: termOffsets, ids: sentenceTerms } = index.sentenceTerms;
+  const { vocabulary } = index;
   const n = index.sentences.length;
-  const vocabulary = new Map(vocabularyTerms.map((term, id) => [term, id]));
   // How many sentences hold each term (each holds a term at most once).
-  const sentenceFrequency = new Int32Array(vocabularyTerms.length);
+  const sentenceFrequency = new Int32Array(vocabulary.size);
   for (let i = 0; i < sentenceTerms.length; i++) sentenceFrequency[sentenceTerms[i]!]! += 1;
   const idf = (term: string) => {
     const termId = vocabulary.get(term);

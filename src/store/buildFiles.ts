@@ -10,11 +10,10 @@ export const BUILD_FILES = {
   chunks: "chunks.json",
   sentences: "sentences.json",
   sentenceVectors: "sentences.f32",
-  lexicalTerms: "lexical-terms.json",
+  terms: "terms.json",
   lexicalOffsets: "lexical-offsets.i32",
   lexicalIds: "lexical-ids.i32",
   lexicalScores: "lexical-scores.f64",
-  sentenceTerms: "sentence-terms.json",
   sentenceTermOffsets: "sentence-term-offsets.i32",
   sentenceTermIds: "sentence-term-ids.i32",
 } as const;

@@ -1,4 +1,4 @@
-import type { LexicalPostings, SentenceTerms, SpanRef } from "./indexParts.js";
+import type { LexicalPostings, SentenceTerms, SpanRef, Vocabulary } from "./indexParts.js";
 
 // What a build's parts must satisfy before search relies on it. Each check
 // returns what is wrong, or undefined: a damaged build is refused at load with
@@ -10,18 +10,22 @@ export const isSpanRefs = (value: unknown): value is SpanRef[] =>
   Array.isArray(value) &&
   value.every((v) => typeof v === "object" && v !== null && typeof v.docId === "string" && Number.isInteger(v.start) && Number.isInteger(v.end));
 
-/** `offsets` cuts `total` entries into `parts` consecutive runs: 0 first, `total` last, never decreasing (increasing when runs must not be empty). */
-function partitions(offsets: Int32Array, parts: number, total: number, nonEmpty: boolean): boolean {
+/** The terms are distinct, so each has one number. */
+export const vocabularyProblem = (terms: string[], vocabulary: Vocabulary): string | undefined =>
+  vocabulary.size === terms.length ? undefined : "the vocabulary lists a term twice";
+
+/** `offsets` cuts `total` entries into `parts` consecutive runs: 0 first, `total` last, never decreasing. */
+function partitions(offsets: Int32Array, parts: number, total: number): boolean {
   if (offsets.length !== parts + 1 || offsets[0] !== 0 || offsets[parts] !== total) return false;
-  for (let i = 0; i < parts; i++) if (nonEmpty ? offsets[i]! >= offsets[i + 1]! : offsets[i]! > offsets[i + 1]!) return false;
+  for (let i = 0; i < parts; i++) if (offsets[i]! > offsets[i + 1]!) return false;
   return true;
 }
 
-/** Every term has postings, each a chunk of the build at most once per term, with finite contributions in descending order. */
-export function postingsProblem({ terms, offsets, ids, scores }: LexicalPostings, chunkCount: number): string | undefined {
-  if (!partitions(offsets, terms.length, ids.length, true) || scores.length !== ids.length) return "lexical postings are cut or misaligned";
+/** A run of postings per vocabulary term, each a chunk of the build at most once per term, with finite contributions in descending order. */
+export function postingsProblem({ offsets, ids, scores }: LexicalPostings, termCount: number, chunkCount: number): string | undefined {
+  if (!partitions(offsets, termCount, ids.length) || scores.length !== ids.length) return "lexical postings are cut or misaligned";
   const lastTerm = new Int32Array(chunkCount).fill(-1);
-  for (let t = 0; t < terms.length; t++) {
+  for (let t = 0; t < termCount; t++) {
     for (let i = offsets[t]!; i < offsets[t + 1]!; i++) {
       const id = ids[i]!;
       if (!(id >= 0 && id < chunkCount) || lastTerm[id] === t) return "lexical postings name chunks the build lacks, or one twice";
@@ -33,11 +37,11 @@ export function postingsProblem({ terms, offsets, ids, scores }: LexicalPostings
 }
 
 /** Each sentence's term numbers are in range and strictly ascending. */
-export function sentenceTermsProblem({ terms, offsets, ids }: SentenceTerms, sentenceCount: number): string | undefined {
-  if (!partitions(offsets, sentenceCount, ids.length, false)) return "sentence terms are cut or misaligned";
+export function sentenceTermsProblem({ offsets, ids }: SentenceTerms, termCount: number, sentenceCount: number): string | undefined {
+  if (!partitions(offsets, sentenceCount, ids.length)) return "sentence terms are cut or misaligned";
   for (let s = 0; s < sentenceCount; s++) {
     for (let i = offsets[s]!; i < offsets[s + 1]!; i++) {
-      if (!(ids[i]! >= 0 && ids[i]! < terms.length)) return "sentence terms name terms the vocabulary lacks";
+      if (!(ids[i]! >= 0 && ids[i]! < termCount)) return "sentence terms name terms the vocabulary lacks";
       if (i > offsets[s]! && ids[i]! <= ids[i - 1]!) return "sentence terms are not in ascending order";
     }
   }

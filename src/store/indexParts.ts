@@ -19,13 +19,19 @@ export interface Bm25Parameters {
 }
 
 /**
+ * The build's content terms (tokens without stopwords, stemmed), each mapped
+ * to its number; numbers follow first use, so the keys in order are the terms.
+ * One numbering for the BM25 postings and the sentence terms.
+ */
+export type Vocabulary = ReadonlyMap<string, number>;
+
+/**
  * BM25 postings of the chunks, computed when the index is built and stored
- * with it: term `t` (numbered by `terms`) holds `ids[offsets[t]…offsets[t+1])`,
+ * with it: term `t` (the vocabulary's number) holds `ids[offsets[t]…offsets[t+1])`,
  * the chunks that contain it, with its contribution to each in `scores`,
- * highest first.
+ * highest first. A term only sentences use has no postings.
  */
 export interface LexicalPostings {
-  terms: string[];
   offsets: Int32Array;
   ids: Int32Array;
   scores: Float64Array;
@@ -33,11 +39,10 @@ export interface LexicalPostings {
 }
 
 /**
- * Each sentence's distinct content terms (`contentTerms`), numbered by
- * `terms`: sentence `i` holds `ids[offsets[i]…offsets[i+1])`, ascending.
+ * Each sentence's distinct content terms (`contentTerms`) by their vocabulary
+ * numbers: sentence `i` holds `ids[offsets[i]…offsets[i+1])`, ascending.
  */
 export interface SentenceTerms {
-  terms: string[];
   offsets: Int32Array;
   ids: Int32Array;
 }
@@ -51,6 +56,7 @@ export interface LoadedIndex {
   /** Row-major unit vectors, `dimensions` floats per sentence. */
   sentenceVectors: Float32Array;
   chunkStore: VectorStore;
+  vocabulary: Vocabulary;
   lexicalPostings: LexicalPostings;
   sentenceTerms: SentenceTerms;
 }

@@ -5,7 +5,7 @@ import type { CorpusDocument, Span } from "../types.js";
 import { assertCompatible, BUILD_FILES } from "./buildFiles.js";
 import { HnswStore } from "./hnswStore.js";
 import type { IndexManifest } from "./indexManifest.js";
-import { isSpanRefs, isStrings, postingsProblem, sentenceTermsProblem } from "./checkIndexParts.js";
+import { isSpanRefs, isStrings, postingsProblem, sentenceTermsProblem, vocabularyProblem } from "./checkIndexParts.js";
 import type { LoadedIndex, SpanRef, StoredArray } from "./indexParts.js";
 
 /** Reads a build into memory, restoring span texts from the corpus it was built from. */
@@ -56,21 +56,24 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   if (chunkStore.size !== chunks.length || sentenceVectors.length !== sentences.length * manifest.dimensions) {
     throw incomplete("vector counts do not match its spans");
   }
+  const terms = await readJson(BUILD_FILES.terms, isStrings);
+  const vocabulary = new Map(terms.map((term, number) => [term, number]));
   const lexicalPostings = {
-    terms: await readJson(BUILD_FILES.lexicalTerms, isStrings),
     offsets: await readArray(BUILD_FILES.lexicalOffsets, Int32Array),
     ids: await readArray(BUILD_FILES.lexicalIds, Int32Array),
     scores: await readArray(BUILD_FILES.lexicalScores, Float64Array),
     chunkCount: chunks.length,
   };
   const sentenceTerms = {
-    terms: await readJson(BUILD_FILES.sentenceTerms, isStrings),
     offsets: await readArray(BUILD_FILES.sentenceTermOffsets, Int32Array),
     ids: await readArray(BUILD_FILES.sentenceTermIds, Int32Array),
   };
-  const problem = postingsProblem(lexicalPostings, chunks.length) ?? sentenceTermsProblem(sentenceTerms, sentences.length);
+  const problem =
+    vocabularyProblem(terms, vocabulary) ??
+    postingsProblem(lexicalPostings, terms.length, chunks.length) ??
+    sentenceTermsProblem(sentenceTerms, terms.length, sentences.length);
   if (problem) throw incomplete(problem);
-  return { manifest, chunks, sentences, sentenceVectors, chunkStore, lexicalPostings, sentenceTerms };
+  return { manifest, chunks, sentences, sentenceVectors, chunkStore, vocabulary, lexicalPostings, sentenceTerms };
 }
 
 interface StoredArrayType<T extends StoredArray> {

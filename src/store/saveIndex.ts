@@ -4,7 +4,7 @@ import type { Span } from "../types.js";
 import { BUILD_FILES, publishBuild } from "./buildFiles.js";
 import type { HnswStore } from "./hnswStore.js";
 import type { IndexManifest } from "./indexManifest.js";
-import type { LexicalPostings, SentenceTerms, SpanRef, StoredArray } from "./indexParts.js";
+import type { LexicalPostings, SentenceTerms, SpanRef, StoredArray, Vocabulary } from "./indexParts.js";
 
 export interface IndexParts {
   manifest: IndexManifest;
@@ -12,6 +12,7 @@ export interface IndexParts {
   chunks: Span[];
   sentences: Span[];
   sentenceVectors: Float32Array;
+  vocabulary: Vocabulary;
   lexicalPostings: LexicalPostings;
   sentenceTerms: SentenceTerms;
 }
@@ -26,13 +27,13 @@ export async function saveIndex(indexDir: string, parts: IndexParts): Promise<st
     await writeFile(path.join(dir, BUILD_FILES.chunks), JSON.stringify(parts.chunks.map(toRef)));
     await writeFile(path.join(dir, BUILD_FILES.sentences), JSON.stringify(parts.sentences.map(toRef)));
     await writeFile(path.join(dir, BUILD_FILES.sentenceVectors), bytesOf(parts.sentenceVectors));
+    // The map's keys come in number order: the list of terms is all that needs storing.
+    await writeFile(path.join(dir, BUILD_FILES.terms), JSON.stringify([...parts.vocabulary.keys()]));
     const lexical = parts.lexicalPostings;
-    await writeFile(path.join(dir, BUILD_FILES.lexicalTerms), JSON.stringify(lexical.terms));
     await writeFile(path.join(dir, BUILD_FILES.lexicalOffsets), bytesOf(lexical.offsets));
     await writeFile(path.join(dir, BUILD_FILES.lexicalIds), bytesOf(lexical.ids));
     await writeFile(path.join(dir, BUILD_FILES.lexicalScores), bytesOf(lexical.scores));
     const terms = parts.sentenceTerms;
-    await writeFile(path.join(dir, BUILD_FILES.sentenceTerms), JSON.stringify(terms.terms));
     await writeFile(path.join(dir, BUILD_FILES.sentenceTermOffsets), bytesOf(terms.offsets));
     await writeFile(path.join(dir, BUILD_FILES.sentenceTermIds), bytesOf(terms.ids));
   });

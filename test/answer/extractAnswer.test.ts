@@ -7,8 +7,7 @@ import { createSentenceLookup } from "../../src/retrieval/sentenceLookup.js";
 import { evidenceTokens } from "../../src/retrieval/terms.js";
 import type { LoadedIndex } from "../../src/store/indexParts.js";
 import type { VectorStore } from "../../src/store/vectorStore.js";
-import { buildLexicalPostings } from "../../src/retrieval/lexicalPostings.js";
-import { buildSentenceTerms } from "../../src/retrieval/sentenceTerms.js";
+import { buildTermIndexes } from "../../src/ingest/buildIndex.js";
 
 const TEXT = [
   "Recovery conferences and Japan's role",
@@ -24,8 +23,7 @@ const index: LoadedIndex = {
   sentences,
   sentenceVectors: new Float32Array(sentences.length),
   chunkStore,
-  lexicalPostings: await buildLexicalPostings([]),
-  sentenceTerms: await buildSentenceTerms(sentences),
+  ...(await buildTermIndexes([], sentences)),
 };
 const lookup = createSentenceLookup(index);
 const passage: Passage = { docId: "doc", start: 0, end: TEXT.length, text: TEXT, title: "Recovery", score: 1, dense: 1 };

@@ -2,12 +2,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from "node:fs/promis
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ensureIndex, type EnsureIndexOptions } from "../../src/ingest/buildIndex.js";
+import { buildTermIndexes, ensureIndex, type EnsureIndexOptions } from "../../src/ingest/buildIndex.js";
 import { loadCorpus } from "../../src/ingest/loadCorpus.js";
 import { loadIndex } from "../../src/store/loadIndex.js";
 import { INDEX_FORMAT_VERSION } from "../../src/store/indexManifest.js";
-import { buildLexicalPostings, DEFAULT_BM25 } from "../../src/retrieval/lexicalPostings.js";
-import { buildSentenceTerms } from "../../src/retrieval/sentenceTerms.js";
+import { DEFAULT_BM25 } from "../../src/retrieval/lexicalPostings.js";
 import { fakeEmbedder } from "../helpers/fakeEmbedder.js";
 
 let root: string;
@@ -116,8 +115,10 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(best).toMatchObject({ id: 0 });
     expect(best!.score).toBeCloseTo(1, 5);
     // The BM25 postings come back exactly as they were computed from the chunks.
-    expect(index.lexicalPostings).toEqual(await buildLexicalPostings(index.chunks));
-    expect(index.sentenceTerms).toEqual(await buildSentenceTerms(index.sentences));
+    const terms = await buildTermIndexes(index.chunks, index.sentences);
+    expect(index.vocabulary).toEqual(terms.vocabulary);
+    expect(index.lexicalPostings).toEqual(terms.lexicalPostings);
+    expect(index.sentenceTerms).toEqual(terms.sentenceTerms);
   });
 
   it("rebuilds when the BM25 parameters change: the stored lexical scores depend on them", async () => {
@@ -127,8 +128,8 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(again.result.reason).toBe("BM25 parameters changed");
     const corpus = await loadCorpus(corpusDir);
     const index = await loadIndex(again.result.dir, again.result.manifest, corpus.documents);
-    expect(index.lexicalPostings).toEqual(await buildLexicalPostings(index.chunks, { k1: 2 }));
-    expect(index.lexicalPostings.scores).not.toEqual((await buildLexicalPostings(index.chunks)).scores);
+    expect(index.lexicalPostings).toEqual((await buildTermIndexes(index.chunks, index.sentences, { ...DEFAULT_BM25, k1: 2 })).lexicalPostings);
+    expect(index.lexicalPostings.scores).not.toEqual((await buildTermIndexes(index.chunks, index.sentences)).lexicalPostings.scores);
   });
 
   it("reports progress: the texts embedded, then the chunks in the vector graph, each up to its total", async () => {
@@ -200,10 +201,10 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     await writeFile(offsetsFile, backwards);
     await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("sentence terms") });
     await writeFile(offsetsFile, offsets);
-    const termsFile = path.join(result.dir, "sentence-terms.json");
+    const termsFile = path.join(result.dir, "terms.json");
     const terms = await readFile(termsFile);
     await rm(termsFile);
-    await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("sentence-terms.json is missing") });
+    await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("terms.json is missing") });
     await writeFile(termsFile, "[\"cut");
     await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("not valid JSON") });
     await writeFile(termsFile, terms);
@@ -232,17 +233,18 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     const sentence = sentenceOffsets.findIndex((start, i) => i + 1 < sentenceOffsets.length && sentenceOffsets[i + 1]! - start >= 2);
     const firstTerm = sentenceOffsets[sentence]!;
 
-    await refused("lexical-terms.json", () => "null", "lexical-terms.json does not hold what it should");
+    await refused("terms.json", () => "null", "terms.json does not hold what it should");
     await refused("chunks.json", () => "{}", "chunks.json does not hold what it should");
-    await refused("sentence-terms.json", () => "[1, 2]", "sentence-terms.json does not hold what it should");
+    await refused("terms.json", () => "[1, 2]", "terms.json does not hold what it should");
+    await refused("terms.json", (b) => JSON.stringify([...JSON.parse(b.toString()).slice(0, -1), "japan"]), "lists a term twice");
     await refused("lexical-scores.f64", (b) => { b.writeDoubleLE(b.readDoubleLE(8 * first) + 1, 8 * (first + 1)); return b; }, "not in descending order");
     await refused("lexical-ids.i32", (b) => { b.writeInt32LE(b.readInt32LE(4 * first), 4 * (first + 1)); return b; }, "or one twice");
-    await refused("lexical-offsets.i32", (b) => { b.writeInt32LE(b.readInt32LE(4 * term), 4 * (term + 1)); return b; }, "cut or misaligned");
+    await refused("lexical-offsets.i32", (b) => { b.writeInt32LE(b.readInt32LE(4 * term) - 1, 4 * (term + 1)); return b; }, "cut or misaligned");
     await refused("sentence-term-ids.i32", (b) => { const x = b.readInt32LE(4 * firstTerm); b.writeInt32LE(b.readInt32LE(4 * (firstTerm + 1)), 4 * firstTerm); b.writeInt32LE(x, 4 * (firstTerm + 1)); return b; }, "not in ascending order");
-    const lexicalTerms = await readFile(file("lexical-terms.json"));
-    await rm(file("lexical-terms.json"));
-    await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("lexical-terms.json is missing") });
-    await writeFile(file("lexical-terms.json"), lexicalTerms);
+    const lexicalTerms = await readFile(file("terms.json"));
+    await rm(file("terms.json"));
+    await expect(load()).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("terms.json is missing") });
+    await writeFile(file("terms.json"), lexicalTerms);
     await expect(load()).resolves.toBeDefined();
   });
 });

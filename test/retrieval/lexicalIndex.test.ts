@@ -12,7 +12,10 @@ import type { Span } from "../../src/types.js";
 
 const corpusDir = fileURLToPath(new URL("../../corpus", import.meta.url));
 
-const indexOf = async (spans: readonly Span[], options?: Partial<LexicalIndexOptions>) => createLexicalIndex(await buildLexicalPostings(spans), options);
+const indexOf = async (spans: readonly Span[], options?: Partial<LexicalIndexOptions>) => {
+  const vocabulary = new Map<string, number>();
+  return createLexicalIndex(await buildLexicalPostings(spans, vocabulary), vocabulary, options);
+};
 
 const span = (text: string, docId = "d"): Span => ({ docId, start: 0, end: text.length, text });
 

@@ -4,8 +4,7 @@ import { contentTerms } from "../../src/retrieval/terms.js";
 import type { LoadedIndex } from "../../src/store/indexParts.js";
 import type { VectorStore } from "../../src/store/vectorStore.js";
 import type { Span } from "../../src/types.js";
-import { buildLexicalPostings } from "../../src/retrieval/lexicalPostings.js";
-import { buildSentenceTerms } from "../../src/retrieval/sentenceTerms.js";
+import { buildTermIndexes } from "../../src/ingest/buildIndex.js";
 
 const DOC_A = "Japan imposed sanctions on Russia. Russia protested. Japan froze Russian assets. Japan sent aid to Ukraine.";
 const DOC_B = "Sanctions were widened. Exports were banned.";
@@ -34,8 +33,7 @@ const index = {
   sentences,
   sentenceVectors: new Float32Array(sentences.length * 2),
   chunkStore,
-  lexicalPostings: await buildLexicalPostings([]),
-  sentenceTerms: await buildSentenceTerms(sentences),
+  ...(await buildTermIndexes([], sentences)),
 } satisfies LoadedIndex;
 
 const lookup = createSentenceLookup(index);
