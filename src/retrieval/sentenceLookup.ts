@@ -70,14 +70,15 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
       return out;
     },
     termOverlap(terms) {
-      const weights = terms.map(idf);
-      const total = weights.reduce((a, b) => a + b, 0);
+      const total = terms.reduce((sum, term) => sum + idf(term), 0);
+      if (!(total > 0)) return () => 0;
       // A term no sentence uses still weighs in the total; it just never matches.
-      const termIds = terms.map((term) => vocabulary.get(term) ?? -1);
+      const known = terms.filter((term) => vocabulary.has(term));
+      const termIds = known.map((term) => vocabulary.get(term)!);
+      const weights = known.map(idf);
       return (sentenceId) => {
-        if (!(total > 0)) return 0;
         let sum = 0;
-        for (let i = 0; i < termIds.length; i++) if (termIds[i]! >= 0 && holds(sentenceId, termIds[i]!)) sum += weights[i]!;
+        for (let i = 0; i < termIds.length; i++) if (holds(sentenceId, termIds[i]!)) sum += weights[i]!;
         return sum / total;
       };
     },

@@ -12,20 +12,15 @@ import { termNumber } from "./vocabulary.js";
  * (see `timeSlices`).
  */
 export async function buildSentenceTerms(sentences: readonly Span[], vocabulary = new Map<string, number>()): Promise<SentenceTerms> {
-  const offsets = new Int32Array(sentences.length + 1);
-  let ids = new Int32Array(16 * sentences.length + 16);
+  const perSentence: number[][] = [];
   const slices = timeSlices();
-  for (const [i, sentence] of sentences.entries()) {
+  for (const sentence of sentences) {
     if (slices.due()) await slices.pause();
-    const termIds = contentTerms(sentence.text).map((term) => termNumber(vocabulary, term));
-    const start = offsets[i]!;
-    if (start + termIds.length > ids.length) {
-      const grown = new Int32Array(2 * (start + termIds.length));
-      grown.set(ids);
-      ids = grown;
-    }
-    ids.set(termIds.sort((x, y) => x - y), start);
-    offsets[i + 1] = start + termIds.length;
+    perSentence.push(contentTerms(sentence.text).map((term) => termNumber(vocabulary, term)).sort((x, y) => x - y));
   }
-  return { offsets, ids: ids.slice(0, offsets[sentences.length]) };
+  const offsets = new Int32Array(sentences.length + 1);
+  perSentence.forEach((terms, i) => (offsets[i + 1] = offsets[i]! + terms.length));
+  const ids = new Int32Array(offsets[sentences.length]!);
+  perSentence.forEach((terms, i) => ids.set(terms, offsets[i]!));
+  return { offsets, ids };
 }
