@@ -1,13 +1,11 @@
 import type { LexicalPostings, Vocabulary } from "../store/indexParts.js";
 import { termCounts } from "./lexicalPostings.js";
 import { indexInSortedRun } from "../sortedArrays.js";
-import { TopHits } from "../topHits.js";
+import { TopHits, type Hit } from "../topHits.js";
 import { tokenize } from "./terms.js";
 
-export interface LexicalHit {
-  id: number;
-  score: number;
-}
+/** A chunk row id and its BM25 score. */
+export type LexicalHit = Hit;
 
 export interface LexicalIndex {
   /** BM25 over chunk texts; ids are chunk row ids. */

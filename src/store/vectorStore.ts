@@ -1,8 +1,7 @@
+import type { Hit } from "../topHits.js";
+
 /** One nearest-neighbour hit: the row id given at build time and its cosine similarity. */
-export interface VectorHit {
-  id: number;
-  score: number;
-}
+export type VectorHit = Hit;
 
 /**
  * Nearest-neighbour search over unit vectors. Async so that a store living in
