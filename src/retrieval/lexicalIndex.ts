@@ -90,7 +90,7 @@ export function createLexicalIndex(postings: LexicalPostings, vocabulary: Vocabu
       for (const [term, times] of termCounts(tokenize(query))) {
         const t = vocabulary.get(term);
         // Terms only sentences use have an empty run; they match no chunk.
-        if (t !== undefined && t < termCount && postingOffsets[t + 1]! > postingOffsets[t]!) {
+        if (t !== undefined && postingOffsets[t + 1]! > postingOffsets[t]!) {
           lists.push({ term: t, start: postingOffsets[t]!, end: postingOffsets[t + 1]!, times });
         }
       }

@@ -11,16 +11,17 @@ import type { LoadedIndex, SpanRef, StoredArray } from "./indexParts.js";
 /** Reads a build into memory, restoring span texts from the corpus it was built from. */
 export async function loadIndex(dir: string, manifest: IndexManifest, documents: CorpusDocument[]): Promise<LoadedIndex> {
   assertCompatible(manifest, dir);
+  // A plain `npm run ingest` would keep this build: its manifest still matches.
+  const refuse = (what: string) => new RagError("index_incompatible", `Index ${dir} ${what}. Run npm run ingest -- --force to rebuild it.`);
+  const incomplete = (what: string) => refuse(`is incomplete (${what})`);
   const texts = new Map(documents.map((d) => [d.docId, d.text]));
   const attachText = (ref: SpanRef): Span => {
     const text = texts.get(ref.docId);
     if (text === undefined || ref.start < 0 || ref.end > text.length || ref.start >= ref.end) {
-      throw new RagError("index_incompatible", `Index ${dir} does not match the corpus (span ${JSON.stringify(ref)}). Run npm run ingest -- --force to rebuild it.`);
+      throw refuse(`does not match the corpus (span ${JSON.stringify(ref)})`);
     }
     return { ...ref, text: text.slice(ref.start, ref.end) };
   };
-  const incomplete = (what: string) =>
-    new RagError("index_incompatible", `Index ${dir} is incomplete (${what}). Run npm run ingest -- --force to rebuild it.`);
   const read = async (file: string): Promise<Buffer> => {
     try {
       return await readFile(path.join(dir, file));
