@@ -1,19 +1,25 @@
 // npm run bench:scale [-- --sizes 1000,10000,100000] [--queries N] [--out DIR]
+//                      [--embedder model|hashing] [--keep DIR]
 // Synthetic corpora of growing size (reproducible seed), each built in its own
 // process and served by fresh ones, as a service would be, in two rounds (see
-// measureSizes): build time, index size on disk, load time, RSS, search and ask latency.
-// Vectors come from a hashing stand-in for the model (see hashingEmbedder.ts):
-// embedding is linear in the corpus and measured by `npm run bench`; what this
-// study shows is how everything else grows.
-import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+// measureSizes): build time, index size on disk, load time, RSS, search and ask
+// latency, and the vector graph's recall against an exact scan.
+// `--embedder model` (the default) embeds with the service's model in its
+// worker, as deployed: 100k chunks take minutes to build, and `--keep DIR`
+// keeps each build under DIR for the next run. `--embedder hashing` uses a
+// stand-in (see hashingEmbedder.ts) that embeds in microseconds, which shows
+// how retrieval alone grows.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { readQuestions } from "../../src/eval/questions.js";
-import { createRag } from "../../src/rag.js";
+import { progressReporter } from "../../src/cli/progress.js";
+import { createRag, type Rag } from "../../src/rag.js";
+import { HnswStore } from "../../src/store/hnswStore.js";
 import { hashingEmbedder } from "./hashingEmbedder.js";
 import { measureStages } from "./latency.js";
 import { measureLexicalFidelity } from "./lexicalFidelity.js";
@@ -33,17 +39,28 @@ async function directoryBytes(dir: string): Promise<number> {
   return total;
 }
 
-/** The service over `work`'s corpus and index, with the stand-in embedder and no query cache. */
-const syntheticRag = (work: string) =>
-  createRag({ corpusDir: path.join(work, "corpus"), indexDir: path.join(work, "index"), embedder: hashingEmbedder(), queryCacheSize: 0 });
+type EmbedderChoice = "model" | "hashing";
+const EMBEDDERS: Record<EmbedderChoice, string> = {
+  model: "the service's model in its worker thread, as deployed",
+  hashing: "bench/hashing-embedder (stand-in; see scripts/bench/hashingEmbedder.ts)",
+};
+
+/** The service over `work`'s corpus and index, without a query cache (every query is embedded). */
+const syntheticRag = (work: string, embedder: EmbedderChoice) =>
+  createRag({
+    corpusDir: path.join(work, "corpus"),
+    indexDir: path.join(work, "index"),
+    queryCacheSize: 0,
+    ...(embedder === "hashing" ? { embedder: hashingEmbedder() } : {}),
+  });
 
 /** Builds a synthetic corpus of about `chunks` chunks under `work`: prints one JSON line. */
-async function buildPhase(work: string, chunks: number): Promise<void> {
+async function buildPhase(work: string, chunks: number, embedder: EmbedderChoice): Promise<void> {
   const corpusDir = path.join(work, "corpus");
   await writeSyntheticCorpus(corpusDir, { targetChunks: chunks, seed: 1 });
-  const rag = syntheticRag(work);
+  const rag = syntheticRag(work, embedder);
   const started = performance.now();
-  const built = await rag.load();
+  const built = await rag.load({ onProgress: progressReporter() });
   const buildSeconds = (performance.now() - started) / 1000;
   const counts = built.manifest.counts;
   console.log(JSON.stringify({
@@ -61,9 +78,9 @@ async function buildPhase(work: string, chunks: number): Promise<void> {
  * Loads the build `buildPhase` wrote, as a starting service would, and times queries: prints one JSON line.
  * With `searchOnly`, only load and search are measured (a second round of the same size).
  */
-async function servePhase(work: string, queries: number, searchOnly: boolean): Promise<void> {
+async function servePhase(work: string, queries: number, searchOnly: boolean, embedder: EmbedderChoice): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
-  const rag = syntheticRag(work);
+  const rag = syntheticRag(work, embedder);
   const started = performance.now();
   const loaded = await rag.load();
   const loadSeconds = (performance.now() - started) / 1000;
@@ -80,6 +97,8 @@ async function servePhase(work: string, queries: number, searchOnly: boolean): P
   const rss = process.memoryUsage().rss;
   const { retrieval } = rag.internals();
   const lexicalFidelity = measureLexicalFidelity(retrieval.index, retrieval.lexical, variants(questions, Math.min(queries, 200), "l"));
+  // Last: a large store copies its vectors out of the graph for the exact scan, which would swell the RSS above.
+  const vectorRecall = await measureVectorRecall(rag, variants(questions, Math.min(queries, 200), "r"));
   console.log(JSON.stringify({
     loadSeconds: round(loadSeconds, 2),
     rssMB: round(rss / 2 ** 20, 1),
@@ -89,14 +108,58 @@ async function servePhase(work: string, queries: number, searchOnly: boolean): P
     askMs: ask,
     stagesMs,
     lexicalFidelity,
+    vectorRecall,
   }));
   await rag.close();
 }
 
-/** Runs one phase of this script in a fresh process and returns the JSON line it prints. */
-async function phase(work: string, ...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, self, ...args, "--work", work], { maxBuffer: 1 << 26 });
+/**
+ * The share of the exact nearest chunks (by a scan of every vector) that the
+ * first stage's vector search returns, as many as retrieval asks it for. Stores
+ * up to EXACT_SCAN_MAX vectors are scanned anyway, so there it is 1.
+ */
+async function measureVectorRecall(rag: Rag, queries: string[]): Promise<{ candidates: number; recall: number }> {
+  const { embedder, retrieval, retrievalOptions } = rag.internals();
+  const store = retrieval.index.chunkStore;
+  if (!(store instanceof HnswStore)) throw new Error("The vector recall is measured on the HNSW store.");
+  const n = retrievalOptions.candidates;
+  let found = 0;
+  let wanted = 0;
+  for (const query of queries) {
+    const [vector] = await embedder.embed([query]);
+    const exact = new Set(store.exactSearch(vector!, n).map((h) => h.id));
+    found += (await store.search(vector!, n)).filter((h) => exact.has(h.id)).length;
+    wanted += exact.size;
+  }
+  return { candidates: n, recall: round(wanted === 0 ? 1 : found / wanted, 4) };
+}
+
+/** Runs one phase of this script in a fresh process and returns the JSON line it prints; its progress goes to our stderr. */
+async function phase(work: string, embedder: EmbedderChoice, ...args: string[]): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, [...process.execArgv, self, ...args, "--work", work, "--embedder", embedder], { stdio: ["ignore", "pipe", "inherit"] });
+  let stdout = "";
+  child.stdout.setEncoding("utf8").on("data", (part: string) => (stdout += part));
+  const code = await new Promise<number | null>((resolve, reject) => child.on("error", reject).on("close", resolve));
+  if (code !== 0) throw new Error(`scale phase ${args.join(" ")} for ${work} exited with ${code}`);
   return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, unknown>;
+}
+
+const BUILD_RECORD = "build.json";
+
+/**
+ * Builds a size, or with `keep`, reuses the build an earlier run kept there
+ * (the build record is written only after the build succeeded).
+ */
+async function buildOnce(work: string, embedder: EmbedderChoice, chunks: number, keep: boolean): Promise<Record<string, unknown>> {
+  const record = path.join(work, BUILD_RECORD);
+  if (keep && existsSync(record)) {
+    process.stderr.write(`scale: reusing the build of ${chunks} chunks in ${work}\n`);
+    return { ...(JSON.parse(await readFile(record, "utf8")) as Record<string, unknown>), reused: true };
+  }
+  process.stderr.write(`scale: building ${chunks} chunks (${embedder})…\n`);
+  const built = await phase(work, embedder, "--build", String(chunks));
+  if (keep) await writeFile(record, JSON.stringify(built) + "\n");
+  return built;
 }
 
 type SizeResult = Record<string, unknown> & { chunks: number; searchMs: Summary; searchMsByRound: [Summary, Summary] };
@@ -109,24 +172,28 @@ type SizeResult = Record<string, unknown> & { chunks: number; searchMs: Summary;
  * goal because the 1k corpus was served during a slow spell). Search times of
  * both rounds are pooled per size; each round's own ratio is reported too.
  */
-async function measureSizes(sizes: number[], queries: number): Promise<SizeResult[]> {
-  const works = await Promise.all(sizes.map((n) => mkdtemp(path.join(os.tmpdir(), `cited-rag-scale-${n}-`))));
+async function measureSizes(sizes: number[], queries: number, embedder: EmbedderChoice, keepDir: string | undefined): Promise<SizeResult[]> {
+  const works = await Promise.all(
+    sizes.map(async (n) => {
+      if (!keepDir) return mkdtemp(path.join(os.tmpdir(), `cited-rag-scale-${n}-`));
+      const dir = path.join(keepDir, `${embedder}-${n}`);
+      await mkdir(dir, { recursive: true });
+      return dir;
+    }),
+  );
   try {
     const builds: Record<string, unknown>[] = [];
-    for (const [i, n] of sizes.entries()) {
-      process.stderr.write(`scale: building ${n} chunks…\n`);
-      builds.push(await phase(works[i]!, "--build", String(n)));
-    }
+    for (const [i, n] of sizes.entries()) builds.push(await buildOnce(works[i]!, embedder, n, keepDir !== undefined));
     type Served = Record<string, unknown> & { searchTimes: number[]; searchMs: Summary; loadSeconds: number };
     const firstRound: Served[] = [];
     const secondRound: Served[] = [];
     for (const i of sizes.keys()) {
       process.stderr.write(`scale: serving ${sizes[i]} chunks (round 1)…\n`);
-      firstRound[i] = (await phase(works[i]!, "--serve", "--queries", String(queries))) as Served;
+      firstRound[i] = (await phase(works[i]!, embedder, "--serve", "--queries", String(queries))) as Served;
     }
     for (const i of [...sizes.keys()].reverse()) {
       process.stderr.write(`scale: serving ${sizes[i]} chunks (round 2)…\n`);
-      secondRound[i] = (await phase(works[i]!, "--serve", "--queries", String(queries), "--search-only")) as Served;
+      secondRound[i] = (await phase(works[i]!, embedder, "--serve", "--queries", String(queries), "--search-only")) as Served;
     }
     return sizes.map((_, i) => {
       const { searchTimes, ...full } = firstRound[i]!;
@@ -140,20 +207,23 @@ async function measureSizes(sizes: number[], queries: number): Promise<SizeResul
       } as unknown as SizeResult;
     });
   } finally {
-    await Promise.all(works.map((work) => rm(work, { recursive: true, force: true })));
+    if (!keepDir) await Promise.all(works.map((work) => rm(work, { recursive: true, force: true })));
   }
 }
 
 const work = option("--work");
 const queries = Number(option("--queries") ?? 500);
+const embedder = (option("--embedder") ?? "model") as EmbedderChoice;
+if (!(embedder in EMBEDDERS)) throw new Error(`--embedder must be one of ${Object.keys(EMBEDDERS).join(", ")}, not ${embedder}.`);
 if (work && option("--build")) {
-  await buildPhase(work, Number(option("--build")));
+  await buildPhase(work, Number(option("--build")), embedder);
 } else if (work && args.includes("--serve")) {
-  await servePhase(work, queries, args.includes("--search-only"));
+  await servePhase(work, queries, args.includes("--search-only"), embedder);
 } else {
   const sizes = (option("--sizes") ?? "1000,10000,100000").split(",").map(Number);
   const outDir = path.resolve(option("--out") ?? path.join(repoRoot, "bench", "results"));
-  const results = await measureSizes(sizes, queries);
+  const keepDir = option("--keep");
+  const results = await measureSizes(sizes, queries, embedder, keepDir && path.resolve(keepDir));
   for (const result of results) process.stderr.write(JSON.stringify(result) + "\n");
   const first = results[0]!;
   const last = results[results.length - 1]!;
@@ -162,8 +232,10 @@ if (work && option("--build")) {
   const byRound = [0, 1].map((r) => round(last.searchMsByRound[r]!.p95 / first.searchMsByRound[r]!.p95, 2));
   const report = {
     measuredAt: new Date().toISOString(),
-    embedder: "bench/hashing-embedder (stand-in; see scripts/bench/hashingEmbedder.ts)",
+    embedder: EMBEDDERS[embedder],
     sizes: results,
+    // What each further chunk costs a serving process: the fixed part (runtime, model, worker) cancels out.
+    memoryPerChunkKB: results.length > 1 ? round(((last.rssMB as number) - (first.rssMB as number)) * 1024 / (last.chunks - first.chunks), 2) : null,
     goal: { goal: `search p95 at ${last.chunks} chunks ≤ 2× at ${first.chunks}`, value: ratio, byRound, target: 2, met: [ratio, ...byRound].every((x) => x <= 2) },
   };
   await mkdir(outDir, { recursive: true });

@@ -46,7 +46,7 @@ describe("benchmark smoke runs", () => {
     for (const goal of report.goals) expect(Number.isFinite(goal.value)).toBe(true);
   });
 
-  it("npm run bench:scale builds and searches synthetic corpora of growing size", { timeout: 300_000 }, async () => {
+  it("npm run bench:scale builds and searches synthetic corpora of growing size with the model", { timeout: 300_000 }, async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), "bench-scale-"));
     dirs.push(out);
     await run("scripts/bench/scale.ts", ["--sizes", "100,300", "--queries", "20", "--out", out]);
@@ -62,7 +62,10 @@ describe("benchmark smoke runs", () => {
       expect(size.loadSeconds).toBeGreaterThan(0);
       expect(size.rssPerChunkKB).toEqual(expect.any(Number));
       expect(size.lexicalFidelity.scoreRecall).toBeGreaterThan(0.9);
+      expect(size.vectorRecall.recall).toBeGreaterThan(0.9);
     }
+    expect(report.embedder).toMatch(/model/);
+    expect(report.memoryPerChunkKB).toEqual(expect.any(Number));
     expect(Number.isFinite(report.goal.value)).toBe(true);
     expect(report.goal.byRound).toEqual([expect.any(Number), expect.any(Number)]);
   });

@@ -70,6 +70,19 @@ describe("HnswStore", () => {
     expect(found / (queries.length * 10)).toBeGreaterThan(0.95);
   });
 
+  it("scans every vector of a large store on request, for measuring the graph's recall", async () => {
+    const vectors = unitVectors(EXACT_SCAN_MAX + 500, 13);
+    const store = await HnswStore.build(vectors, DIMS);
+    for (const query of unitVectors(10, 321)) {
+      const expected = exactNearest(vectors, query, 10);
+      const hits = store.exactSearch(query, 10);
+      expect(hits.map((h) => h.id)).toEqual(expected.map((h) => h.id));
+      hits.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i]!.score, 5));
+    }
+    expect(store.exactSearch(vectors[0]!, 0)).toEqual([]);
+    expect(store.exactSearch(vectors[0]!, 5000)).toHaveLength(vectors.length);
+  });
+
   it("lets the event loop run while it builds a large graph, and reports its progress", async () => {
     const vectors = unitVectors(3000, 11);
     let ticks = 0;
