@@ -6,8 +6,7 @@ import { ensureIndex, type EnsureIndexResult, type IngestProgress } from "./inge
 import { loadCorpus, type Corpus } from "./ingest/loadCorpus.js";
 import { loadIndex } from "./store/loadIndex.js";
 import type { LoadedIndex } from "./store/indexParts.js";
-import { DEFAULT_RETRIEVAL, lexicalCandidates, retrieve, type RetrievalContext, type RetrievalOptions } from "./retrieval/retrieve.js";
-import type { LexicalHit } from "./retrieval/lexicalIndex.js";
+import { DEFAULT_RETRIEVAL, retrieve, type RetrievalContext, type RetrievalOptions } from "./retrieval/retrieve.js";
 import { createSentenceLookup } from "./retrieval/sentenceLookup.js";
 import { evidenceTokens } from "./retrieval/terms.js";
 import { createLexicalIndex } from "./retrieval/lexicalIndex.js";
@@ -178,26 +177,16 @@ export function createRag(options: RagOptions = {}): Rag {
   }
 
   /** Passages for a text whose vector is known, and the sentence scorer that ranked them (answer extraction reuses it). */
-  async function retrieveWith(context: RetrievalContext, text: string, vector: Float32Array, k: number, lexicalHits?: readonly LexicalHit[]) {
+  async function retrieveWith(context: RetrievalContext, text: string, vector: Float32Array, k: number) {
     const scoreSentence = createSentenceScorer(context.index, context.lookup, text, vector, weights);
-    const passages = await retrieve(context, text, vector, k, scoreSentence, retrievalOptions, lexicalHits);
+    const passages = await retrieve(context, text, vector, k, scoreSentence, retrievalOptions);
     return { passages, scoreSentence };
   }
 
   async function retrieveFor(text: string, k: number) {
     const state = requireLoaded();
-    // BM25 needs no vector, so it runs here while the worker embeds the text
-    // (at 100k chunks, 5-9 % off a request's p50 over HTTP, paired).
-    const embedding = state.embedder.embed([text]);
-    let lexicalHits: LexicalHit[];
-    try {
-      lexicalHits = lexicalCandidates(state.retrieval, text, k, retrievalOptions);
-    } catch (error) {
-      embedding.catch(() => undefined); // this error is the one to report
-      throw error;
-    }
-    const [vector] = await embedding;
-    return { ...(await retrieveWith(state.retrieval, text, vector!, k, lexicalHits)), state };
+    const [vector] = await state.embedder.embed([text]);
+    return { ...(await retrieveWith(state.retrieval, text, vector!, k)), state };
   }
 
   return {

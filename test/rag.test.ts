@@ -5,8 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRag } from "../src/rag.js";
 import type { EnsureIndexResult } from "../src/ingest/buildIndex.js";
 import { fakeEmbedder } from "./helpers/fakeEmbedder.js";
-import { retrieve } from "../src/retrieval/retrieve.js";
-import { createSentenceScorer } from "../src/retrieval/scoreSentences.js";
 
 let root: string;
 let corpusDir: string;
@@ -42,44 +40,6 @@ describe("createRag().load", () => {
     expect(embedder.calls).toBe(1);
     expect(first.results.length).toBeGreaterThan(0);
     await rag.close();
-  });
-
-  it("looks BM25 up while the question is being embedded, with the same results as after it", async () => {
-    const inner = fakeEmbedder();
-    const events: string[] = [];
-    let release!: () => void;
-    const embedder = {
-      ...inner,
-      async embed(texts: string[]) {
-        events.push("embed asked");
-        await new Promise<void>((resolve) => (release = resolve));
-        events.push("vector back");
-        return inner.embed(texts);
-      },
-    };
-    const rag = createRag({ corpusDir, indexDir, embedder, queryCacheSize: 0 });
-    await rag.load();
-    const { lexical } = rag.internals().retrieval;
-    const search = lexical.search.bind(lexical);
-    lexical.search = (query, n) => {
-      events.push("bm25");
-      return search(query, n);
-    };
-    const pending = rag.search({ query: "How much did Japan freeze?" });
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(events).toEqual(["embed asked", "bm25"]);
-    release();
-    const overlapped = await pending;
-    expect(events).toEqual(["embed asked", "bm25", "vector back"]);
-
-    const reference = createRag({ corpusDir, indexDir, embedder: fakeEmbedder(), queryCacheSize: 0 });
-    await reference.load();
-    const { retrieval, retrievalOptions } = reference.internals();
-    const [vector] = await inner.embed(["How much did Japan freeze?"]);
-    const scorer = createSentenceScorer(retrieval.index, retrieval.lookup, "How much did Japan freeze?", vector!, reference.internals().sentenceWeights);
-    const sequential = await retrieve(retrieval, "How much did Japan freeze?", vector!, 5, scorer, retrievalOptions);
-    expect(overlapped.results.map((r) => [r.docId, r.start, r.end])).toEqual(sequential.map((p) => [p.docId, p.start, p.end]));
-    await Promise.all([rag.close(), reference.close()]);
   });
 
   // Both instances warm up; what this shows is that the memos the warm-up (or any question) leaves do not change answers.

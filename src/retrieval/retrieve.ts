@@ -1,6 +1,6 @@
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { Span } from "../types.js";
-import type { LexicalHit, LexicalIndex } from "./lexicalIndex.js";
+import type { LexicalIndex } from "./lexicalIndex.js";
 import type { SentenceLookup } from "./sentenceLookup.js";
 import type { SentenceScore } from "./scoreSentences.js";
 
@@ -56,19 +56,7 @@ interface Candidate {
   score: number;
 }
 
-/**
- * The first stage's BM25 hits. They need no query vector, so the service
- * finds them while the query is being embedded (see `retrieve`'s `lexicalHits`).
- */
-export function lexicalCandidates(ctx: RetrievalContext, query: string, k: number, options: RetrievalOptions = DEFAULT_RETRIEVAL): LexicalHit[] {
-  return options.mode === "dense" ? [] : ctx.lexical.search(query, Math.max(k, options.candidates));
-}
-
-/**
- * First stage (dense, BM25 or both, fused), optional sentence-level rerank, then
- * merging of neighbouring hits. `lexicalHits`, when given, must be
- * `lexicalCandidates` of the same query, k and options.
- */
+/** First stage (dense, BM25 or both, fused), optional sentence-level rerank, then merging of neighbouring hits. */
 export async function retrieve(
   ctx: RetrievalContext,
   query: string,
@@ -76,10 +64,10 @@ export async function retrieve(
   k: number,
   scoreSentence: (id: number) => SentenceScore,
   options: RetrievalOptions = DEFAULT_RETRIEVAL,
-  lexicalHits: readonly LexicalHit[] = lexicalCandidates(ctx, query, k, options),
 ): Promise<Passage[]> {
   const n = Math.max(k, options.candidates);
   const denseHits = options.mode === "lexical" ? [] : await ctx.index.chunkStore.search(queryVector, n);
+  const lexicalHits = options.mode === "dense" ? [] : ctx.lexical.search(query, n);
 
   const candidates = new Map<number, Candidate>();
   const entry = (id: number) => {
