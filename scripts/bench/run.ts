@@ -44,7 +44,13 @@ const stages = await measureStages(rag, texts("stages"));
 // Sequential latency of every system, in alternating rounds: this shared
 // machine's speed drifts by tens of percent within minutes, and a ratio of two
 // numbers measured minutes apart would mostly measure the drift. Within a round
-// each system runs a whole block of questions alone.
+// each system runs a whole block of questions alone, after a pause and two
+// unrecorded questions: onnxruntime's spare thread spins on for 20–30 ms after
+// a system's last request, and without the pause it took one of the two cores
+// from whichever system came next (`/v1/ask`, which followed our own
+// `/v1/search`, measured faster than the search it contains).
+const BLOCK_PAUSE_MS = 100;
+const BLOCK_WARM_UP = 2;
 log(`sequential latency: floor, HTTP floor, ours (then EMBED_WORKER=false) and the LangChain tutorial, ${profile.rounds} alternating rounds…`);
 const ours = await startServer({ readyTimeoutMs: 600_000 });
 const mainThread = await startServer({ env: { EMBED_WORKER: "false" }, readyTimeoutMs: 600_000 });
@@ -64,7 +70,11 @@ const samples: Record<string, number[]> = Object.fromEntries(Object.keys(blocks)
 try {
   for (const [name, run] of Object.entries(blocks)) await run(variants(questions, Math.min(10, questions.length), `warm-${name}`));
   for (let round = 0; round < profile.rounds; round++) {
-    for (const [name, run] of Object.entries(blocks)) samples[name]!.push(...(await run(variants(questions, questions.length, `${name}-${round}`))));
+    for (const [name, run] of Object.entries(blocks)) {
+      await new Promise((resolve) => setTimeout(resolve, BLOCK_PAUSE_MS));
+      await run(variants(questions, BLOCK_WARM_UP, `warm-${name}-${round}`));
+      samples[name]!.push(...(await run(variants(questions, questions.length, `${name}-${round}`))));
+    }
   }
 } catch (error) {
   await ours.stop();
