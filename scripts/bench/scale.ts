@@ -84,6 +84,10 @@ async function servePhase(work: string, queries: number, searchOnly: boolean, em
   const started = performance.now();
   const loaded = await rag.load();
   const loadSeconds = (performance.now() - started) / 1000;
+  if (loaded.status === "built") {
+    // A build kept by --keep that this code no longer accepts: the load above rebuilt it, and timed that.
+    throw new Error(`The build in ${work} was stale and has been rebuilt (${loaded.reason}); delete ${path.join(work, BUILD_RECORD)} and run again.`);
+  }
   const questions = (await readQuestions()).map((q) => q.question);
   // The first calls warm the JIT; they are left out.
   const afterWarmUp = (times: number[]) => times.slice(Math.min(10, queries / 10));
