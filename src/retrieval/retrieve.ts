@@ -3,6 +3,7 @@ import type { Span } from "../types.js";
 import type { LexicalIndex } from "./lexicalIndex.js";
 import type { SentenceLookup } from "./sentenceLookup.js";
 import type { SentenceScore } from "./scoreSentences.js";
+import { uncoveredPart } from "./uncoveredPart.js";
 
 export interface RetrievalOptions {
   /** Which first-stage retrievers run. */
@@ -113,26 +114,56 @@ function bestSentence(ctx: RetrievalContext, chunkId: number, scoreSentence: (id
   return best;
 }
 
-/** Best-first passages; a lower-ranked hit that overlaps or touches a kept one in the same document extends it instead. */
+/**
+ * Best-first passages; a lower-ranked hit that overlaps or touches a kept one
+ * in the same document extends it instead. When that would make the passage
+ * longer than `maxPassageChars` or run it into another passage, the hit keeps
+ * only the text no kept passage holds (see `uncoveredPart`): no two passages
+ * repeat the same text.
+ */
 function toPassages(ctx: RetrievalContext, ranked: Candidate[], k: number, options: RetrievalOptions): Passage[] {
   const passages: Passage[] = [];
   for (const c of ranked) {
     const chunk = ctx.index.chunks[c.id]!;
-    const host = options.mergeAdjacent
-      ? passages.find((p) => p.docId === chunk.docId && touches(ctx, p, chunk) &&
-          Math.max(p.end, chunk.end) - Math.min(p.start, chunk.start) <= options.maxPassageChars)
-      : undefined;
-    if (host) {
-      host.start = Math.min(host.start, chunk.start);
-      host.end = Math.max(host.end, chunk.end);
-      host.dense = Math.max(host.dense, c.dense);
-      continue;
+    let span: Place | undefined = chunk;
+    if (options.mergeAdjacent) {
+      const sameDoc = passages.filter((p) => p.docId === chunk.docId);
+      const host = sameDoc.find((p) => {
+        const start = Math.min(p.start, chunk.start);
+        const end = Math.max(p.end, chunk.end);
+        return touches(ctx, p, chunk) && end - start <= options.maxPassageChars && sameDoc.every((o) => o === p || o.end <= start || end <= o.start);
+      });
+      if (host) {
+        host.start = Math.min(host.start, chunk.start);
+        host.end = Math.max(host.end, chunk.end);
+        host.dense = Math.max(host.dense, c.dense);
+        continue;
+      }
+      span = newText(ctx, chunk, sameDoc);
+      if (!span) continue;
     }
     if (passages.length === k) break;
-    passages.push({ docId: chunk.docId, start: chunk.start, end: chunk.end, text: "", title: ctx.titles.get(chunk.docId) ?? chunk.docId, score: c.score, dense: c.dense });
+    passages.push({ docId: chunk.docId, start: span.start, end: span.end, text: "", title: ctx.titles.get(chunk.docId) ?? chunk.docId, score: c.score, dense: c.dense });
   }
   for (const p of passages) p.text = documentSlice(ctx, p);
   return passages;
+}
+
+/** Where a span lies, without its text. */
+type Place = Pick<Span, "docId" | "start" | "end">;
+
+// A remnant shorter than this (a clause, a heading) is not worth a result of its own.
+const MIN_REMNANT_CHARS = 40;
+
+/** The part of `chunk` that no kept passage holds, without its surrounding whitespace; undefined when too little is left. */
+function newText(ctx: RetrievalContext, chunk: Place, kept: readonly Place[]): Place | undefined {
+  const part = uncoveredPart(chunk, kept);
+  if (!part) return undefined;
+  if (part.start === chunk.start && part.end === chunk.end) return chunk;
+  const text = ctx.documentText(chunk.docId).slice(part.start, part.end);
+  const start = part.start + (text.length - text.trimStart().length);
+  const end = part.end - (text.length - text.trimEnd().length);
+  return end - start >= MIN_REMNANT_CHARS ? { docId: chunk.docId, start, end } : undefined;
 }
 
 /** True when the spans overlap or only whitespace separates them. */

@@ -29,6 +29,19 @@ describe("search retrieves the gold evidence (real model, real index, real HTTP)
     expect(hits, `misses: ${misses.join(", ")}`).toBeGreaterThanOrEqual(Math.max(10, Math.ceil(0.9 * answerable().length)));
   });
 
+  it("never returns two results that repeat the same text", async () => {
+    for (const q of questions) {
+      const { body } = await postJson(service.baseUrl, "/v1/search", { query: q.question, k: 10 });
+      const results: { docId: string; start: number; end: number }[] = body.results;
+      for (const [i, a] of results.entries()) {
+        for (const b of results.slice(i + 1)) {
+          const overlap = a.docId === b.docId && a.start < b.end && b.start < a.end;
+          expect(overlap, `${q.id}: ${a.docId} ${a.start}-${a.end} and ${b.start}-${b.end}`).toBe(false);
+        }
+      }
+    }
+  });
+
   it("returns results whose text is the document's text between start and end", async () => {
     const { body } = await postJson(service.baseUrl, "/v1/search", { query: "Sakhalin oil and gas projects", k: 10 });
     expect(body.query).toBe("Sakhalin oil and gas projects");
