@@ -3,7 +3,7 @@ import type { Span } from "../types.js";
 import type { LexicalIndex } from "./lexicalIndex.js";
 import type { SentenceLookup } from "./sentenceLookup.js";
 import type { SentenceScore } from "./scoreSentences.js";
-import { uncoveredPart } from "./uncoveredPart.js";
+import { uncoveredPart, type Range } from "./uncoveredPart.js";
 
 export interface RetrievalOptions {
   /** Which first-stage retrievers run. */
@@ -18,7 +18,11 @@ export interface RetrievalOptions {
   candidates: number;
   /** Weight of the best sentence's score in the second stage; 0 turns reranking off. */
   rerankWeight: number;
-  /** Overlapping or touching hits from one document become one passage. */
+  /**
+   * Overlapping or touching hits from one document become one passage, and a
+   * hit that cannot join (see maxPassageChars) keeps only the text no other
+   * passage holds: results never repeat text.
+   */
   mergeAdjacent: boolean;
   /** A merge that would make a passage longer than this is not made. */
   maxPassageChars: number;
@@ -115,47 +119,63 @@ function bestSentence(ctx: RetrievalContext, chunkId: number, scoreSentence: (id
 }
 
 /**
- * Best-first passages; a lower-ranked hit that overlaps or touches a kept one
- * in the same document extends it instead. When that would make the passage
- * longer than `maxPassageChars` or run it into another passage, the hit keeps
- * only the text no kept passage holds (see `uncoveredPart`): no two passages
- * repeat the same text.
+ * Best-first passages. A lower-ranked hit that overlaps or touches kept
+ * passages of its document joins them into one (all of them, when it bridges
+ * two). When that would make a passage longer than `maxPassageChars`, the hit
+ * keeps only the text no kept passage holds (see `newText`), which joins the
+ * best neighbour it fits beside or becomes a passage of its own: no two
+ * passages repeat the same text.
  */
 function toPassages(ctx: RetrievalContext, ranked: Candidate[], k: number, options: RetrievalOptions): Passage[] {
   const passages: Passage[] = [];
+  const fits = (parts: readonly Place[]) =>
+    Math.max(...parts.map((p) => p.end)) - Math.min(...parts.map((p) => p.start)) <= options.maxPassageChars;
+  /** Extends `host` over `place` and absorbs `others` (passages it now covers). */
+  const join = (host: Passage, place: Place, others: readonly Passage[], dense: number) => {
+    const parts = [host, place, ...others];
+    host.start = Math.min(...parts.map((p) => p.start));
+    host.end = Math.max(...parts.map((p) => p.end));
+    host.dense = Math.max(dense, ...others.map((p) => p.dense), host.dense);
+    for (const p of others) passages.splice(passages.indexOf(p), 1);
+  };
   for (const c of ranked) {
     const chunk = ctx.index.chunks[c.id]!;
-    let span: Place | undefined = chunk;
+    let place: Place | undefined = chunk;
     if (options.mergeAdjacent) {
       const sameDoc = passages.filter((p) => p.docId === chunk.docId);
-      const host = sameDoc.find((p) => {
-        const start = Math.min(p.start, chunk.start);
-        const end = Math.max(p.end, chunk.end);
-        return touches(ctx, p, chunk) && end - start <= options.maxPassageChars && sameDoc.every((o) => o === p || o.end <= start || end <= o.start);
-      });
-      if (host) {
-        host.start = Math.min(host.start, chunk.start);
-        host.end = Math.max(host.end, chunk.end);
-        host.dense = Math.max(host.dense, c.dense);
+      // In rank order, so the best of them hosts the join.
+      const near = sameDoc.filter((p) => touches(ctx, p, chunk));
+      if (near.length > 0 && fits([chunk, ...near])) {
+        join(near[0]!, chunk, near.slice(1), c.dense);
         continue;
       }
-      span = newText(ctx, chunk, sameDoc);
-      if (!span) continue;
+      place = newText(ctx, chunk, sameDoc);
+      if (!place) continue;
+      const free = place;
+      const host = sameDoc.find((p) => touches(ctx, p, free) && fits([p, free]));
+      if (host) {
+        join(host, free, [], c.dense);
+        continue;
+      }
     }
     if (passages.length === k) break;
-    passages.push({ docId: chunk.docId, start: span.start, end: span.end, text: "", title: ctx.titles.get(chunk.docId) ?? chunk.docId, score: c.score, dense: c.dense });
+    passages.push({ docId: chunk.docId, start: place.start, end: place.end, text: "", title: ctx.titles.get(chunk.docId) ?? chunk.docId, score: c.score, dense: c.dense });
   }
   for (const p of passages) p.text = documentSlice(ctx, p);
   return passages;
 }
 
 /** Where a span lies, without its text. */
-type Place = Pick<Span, "docId" | "start" | "end">;
+type Place = Range & Pick<Span, "docId">;
 
 // A remnant shorter than this (a clause, a heading) is not worth a result of its own.
 const MIN_REMNANT_CHARS = 40;
 
-/** The part of `chunk` that no kept passage holds, without its surrounding whitespace; undefined when too little is left. */
+/**
+ * The part of `chunk` that no kept passage holds: the chunk itself when none
+ * overlaps it, otherwise the longest free stretch without its surrounding
+ * whitespace, or undefined when less than MIN_REMNANT_CHARS of it is left.
+ */
 function newText(ctx: RetrievalContext, chunk: Place, kept: readonly Place[]): Place | undefined {
   const part = uncoveredPart(chunk, kept);
   if (!part) return undefined;
@@ -167,7 +187,7 @@ function newText(ctx: RetrievalContext, chunk: Place, kept: readonly Place[]): P
 }
 
 /** True when the spans overlap or only whitespace separates them. */
-function touches(ctx: RetrievalContext, a: Span, b: Span): boolean {
+function touches(ctx: RetrievalContext, a: Place, b: Place): boolean {
   if (a.start <= b.end && b.start <= a.end) return true;
   const [first, second] = a.end < b.start ? [a, b] : [b, a];
   return /^\s*$/.test(gapText(ctx, first.docId, first.end, second.start));

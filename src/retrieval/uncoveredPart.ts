@@ -13,7 +13,7 @@ export interface Range {
  */
 export function uncoveredPart(range: Range, covered: readonly Range[]): Range | undefined {
   const cuts = covered
-    .filter((c) => c.start < range.end && range.start < c.end)
+    .filter((c) => c.start < c.end && c.start < range.end && range.start < c.end)
     .sort((a, b) => a.start - b.start);
   let best: Range | undefined;
   let from = range.start;

@@ -29,10 +29,15 @@ describe("search retrieves the gold evidence (real model, real index, real HTTP)
     expect(hits, `misses: ${misses.join(", ")}`).toBeGreaterThanOrEqual(Math.max(10, Math.ceil(0.9 * answerable().length)));
   });
 
-  it("never returns two results that repeat the same text", async () => {
+  it("never returns two results that repeat the same text, and every result is verbatim", async () => {
+    const texts = new Map<string, string>();
     for (const q of questions) {
       const { body } = await postJson(service.baseUrl, "/v1/search", { query: q.question, k: 10 });
-      const results: { docId: string; start: number; end: number }[] = body.results;
+      const results: { docId: string; start: number; end: number; text: string }[] = body.results;
+      for (const r of results) {
+        if (!texts.has(r.docId)) texts.set(r.docId, (await getJson(service.baseUrl, `/v1/documents/${r.docId}`)).body.text);
+        expect(texts.get(r.docId)!.slice(r.start, r.end)).toBe(r.text);
+      }
       for (const [i, a] of results.entries()) {
         for (const b of results.slice(i + 1)) {
           const overlap = a.docId === b.docId && a.start < b.end && b.start < a.end;
