@@ -128,13 +128,13 @@ function bestSentence(ctx: RetrievalContext, chunkId: number, scoreSentence: (id
  */
 function toPassages(ctx: RetrievalContext, ranked: Candidate[], k: number, options: RetrievalOptions): Passage[] {
   const passages: Passage[] = [];
-  const fits = (parts: readonly Place[]) =>
-    Math.max(...parts.map((p) => p.end)) - Math.min(...parts.map((p) => p.start)) <= options.maxPassageChars;
+  const fits = (parts: readonly Place[]) => {
+    const { start, end } = hull(parts);
+    return end - start <= options.maxPassageChars;
+  };
   /** Extends `host` over `place` and absorbs `others` (passages it now covers). */
   const join = (host: Passage, place: Place, others: readonly Passage[], dense: number) => {
-    const parts = [host, place, ...others];
-    host.start = Math.min(...parts.map((p) => p.start));
-    host.end = Math.max(...parts.map((p) => p.end));
+    Object.assign(host, hull([host, place, ...others]));
     host.dense = Math.max(dense, ...others.map((p) => p.dense), host.dense);
     for (const p of others) passages.splice(passages.indexOf(p), 1);
   };
@@ -167,6 +167,12 @@ function toPassages(ctx: RetrievalContext, ranked: Candidate[], k: number, optio
 
 /** Where a span lies, without its text. */
 type Place = Range & Pick<Span, "docId">;
+
+/** The smallest range that holds every part. */
+const hull = (parts: readonly Range[]): Range => ({
+  start: Math.min(...parts.map((p) => p.start)),
+  end: Math.max(...parts.map((p) => p.end)),
+});
 
 // A remnant shorter than this (a clause, a heading) is not worth a result of its own.
 const MIN_REMNANT_CHARS = 40;

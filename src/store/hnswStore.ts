@@ -29,13 +29,11 @@ const BUILD_PROGRESS_EVERY = 1000;
 export class HnswStore implements VectorStore {
   private currentEf = -1;
   /**
-   * The stored (unit) vectors, row after row, copied out of the graph for small
-   * stores when the store is made (about 0.15 ms per row: not a cost for the
-   * first query to pay).
+   * The stored (unit) vectors, row after row, copied out of the graph: for
+   * small stores when the store is made (about 0.15 ms per row: not a cost for
+   * the first query to pay), for large ones when `exactSearch` first needs them.
    */
-  private readonly scanRows: Float32Array | undefined;
-  /** Every row, copied only when `exactSearch` is first asked of a large store. */
-  private allRows: Float32Array | undefined;
+  private rows: Float32Array | undefined;
   /**
    * Vectors stored. Read once: the graph is complete when the store is made and
    * never grows, and asking hnswlib-node is a native call each time.
@@ -48,7 +46,7 @@ export class HnswStore implements VectorStore {
     private readonly params: HnswParameters,
   ) {
     this.size = index.getCurrentCount();
-    if (this.size <= EXACT_SCAN_MAX) this.scanRows = this.copyRows();
+    if (this.size <= EXACT_SCAN_MAX) this.rows = this.copyRows();
   }
 
   /**
@@ -82,7 +80,7 @@ export class HnswStore implements VectorStore {
   async search(vector: Float32Array, k: number): Promise<VectorHit[]> {
     const n = Math.min(k, this.size);
     if (n <= 0) return [];
-    if (this.scanRows) return this.scan(this.scanRows, vector, n);
+    if (this.size <= EXACT_SCAN_MAX) return this.scan(this.rows!, vector, n);
     const ef = Math.max(this.params.efSearch, n);
     if (ef !== this.currentEf) {
       this.index.setEf(ef);
@@ -101,8 +99,8 @@ export class HnswStore implements VectorStore {
   exactSearch(vector: Float32Array, k: number): VectorHit[] {
     const n = Math.min(k, this.size);
     if (n <= 0) return [];
-    this.allRows ??= this.scanRows ?? this.copyRows();
-    return this.scan(this.allRows, vector, n);
+    this.rows ??= this.copyRows();
+    return this.scan(this.rows, vector, n);
   }
 
   /** Exact cosine similarity to every stored vector; the graph normalises what it stores, so the query is normalised too. */
