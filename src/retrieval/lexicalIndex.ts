@@ -1,6 +1,6 @@
 import type { LexicalPostings, Vocabulary } from "../store/indexParts.js";
 import { termCounts } from "./lexicalPostings.js";
-import { indexInSortedRun } from "../sortedArrays.js";
+import { indexInSortedRun, partitionPoint } from "../sortedArrays.js";
 import { TopHits, type Hit } from "../topHits.js";
 import { tokenize } from "./terms.js";
 
@@ -143,16 +143,8 @@ function postingsToRead(lists: readonly QueryTerm[], scores: Float64Array, budge
   const lengths = lists.map(({ start, end }) => end - start);
   if (lengths.reduce((sum, l) => sum + l, 0) <= readAllUpTo) return lengths;
   // Contributions are sorted descending in each list: count those ≥ threshold by binary search.
-  const countAtLeast = ({ start, end, times }: QueryTerm, threshold: number) => {
-    let lo = start;
-    let hi = end;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (times * scores[mid]! >= threshold) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - start;
-  };
+  const countAtLeast = ({ start, end, times }: QueryTerm, threshold: number) =>
+    partitionPoint(start, end, (i) => times * scores[i]! >= threshold) - start;
   let low = 0;
   let high = Math.max(...lists.map(({ start, times }) => times * scores[start]!));
   for (let i = 0; i < 40; i++) {

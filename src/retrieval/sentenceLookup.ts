@@ -1,5 +1,5 @@
 import { factStems, type FactType } from "./answerType.js";
-import { indexInSortedRun } from "../sortedArrays.js";
+import { indexInSortedRun, partitionPoint } from "../sortedArrays.js";
 import { casedWords, evidenceTokens } from "./terms.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { Span } from "../types.js";
@@ -58,24 +58,24 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
     ofChunk: (chunkId) => memo(chunkSentences, chunkId, () => lookup.within(index.chunks[chunkId]!)),
     within(span) {
       const ids = byDoc.get(span.docId) ?? [];
-      let lo = 0;
-      let hi = ids.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (index.sentences[ids[mid]!]!.end <= span.start) lo = mid + 1;
-        else hi = mid;
-      }
+      const first = partitionPoint(0, ids.length, (i) => index.sentences[ids[i]!]!.end <= span.start);
       const out: number[] = [];
-      for (let i = lo; i < ids.length && index.sentences[ids[i]!]!.start < span.end; i++) out.push(ids[i]!);
+      for (let i = first; i < ids.length && index.sentences[ids[i]!]!.start < span.end; i++) out.push(ids[i]!);
       return out;
     },
     termOverlap(terms) {
-      const total = terms.reduce((sum, term) => sum + idf(term), 0);
+      const termWeights = terms.map(idf);
+      const total = termWeights.reduce((sum, weight) => sum + weight, 0);
       if (!(total > 0)) return () => 0;
       // A term no sentence uses still weighs in the total; it just never matches.
-      const known = terms.filter((term) => vocabulary.has(term));
-      const termIds = known.map((term) => vocabulary.get(term)!);
-      const weights = known.map(idf);
+      const termIds: number[] = [];
+      const weights: number[] = [];
+      terms.forEach((term, i) => {
+        const termId = vocabulary.get(term);
+        if (termId === undefined) return;
+        termIds.push(termId);
+        weights.push(termWeights[i]!);
+      });
       return (sentenceId) => {
         let sum = 0;
         for (let i = 0; i < termIds.length; i++) if (holds(sentenceId, termIds[i]!)) sum += weights[i]!;
