@@ -45,10 +45,11 @@ export interface RagConfig {
   host: string;
 }
 
-// Every core for one forward pass: over HTTP a lone query took 0.84–0.86 of the
-// time it takes on one thread (paired, request by request), and ingest batches
-// of long texts run ~1.4× faster. Under load the worker switches to its
-// one-thread session, which keeps throughput (0.98 of one thread's, paired).
+// Every core for one forward pass: over HTTP one thread took 1.24× the time of
+// two for a lone query (servers alternating in blocks, with pauses so neither's
+// spinning spare thread runs into the other's block), and ingest batches of
+// long texts run ~1.4× faster. Under load the worker switches to its one-thread
+// session, which keeps throughput (0.98 of one thread's, paired).
 function defaultEmbedThreads(): number {
   return os.availableParallelism();
 }
