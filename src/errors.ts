@@ -11,7 +11,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   not_ready: 503,
   model_not_found: 500,
-  embedding_failed: 500,
+  embedding_failed: 503,
   index_incompatible: 500,
   corpus_invalid: 500,
   config_invalid: 500,

@@ -53,19 +53,22 @@ describe("createRag().load", () => {
     await Promise.all([fresh.close(), used.close()]);
   });
 
-  it("rebuilds a live build whose parts are damaged, once, and says why", async () => {
-    const copy = path.join(root, "damaged-index");
+  it.each([
+    ["lexical-ids.i32", "lexical-ids.i32 is cut short"],
+    ["chunks.hnsw", "chunks.hnsw could not be read"],
+  ])("rebuilds a live build whose %s is damaged, once, and says why", async (file, why) => {
+    const copy = path.join(root, `damaged-${file}`);
     await cp(indexDir, copy, { recursive: true });
     const build = (await readFile(path.join(copy, "CURRENT"), "utf8")).trim();
-    const ids = path.join(copy, build, "lexical-ids.i32");
-    await writeFile(ids, (await readFile(ids)).subarray(0, 3));
+    const damaged = path.join(copy, build, file);
+    await writeFile(damaged, (await readFile(damaged)).subarray(0, 3));
     const embedder = fakeEmbedder();
     const reports: EnsureIndexResult[] = [];
     const rag = createRag({ corpusDir, indexDir: copy, embedder, queryCacheSize: 0 });
     await rag.load({ onIndex: (r) => reports.push(r) });
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ status: "built", reason: expect.stringContaining("could not be read") });
-    expect(reports[0]!.reason).toContain("lexical-ids.i32 is cut short");
+    expect(reports[0]!.reason).toContain(why);
     expect(embedder.calls).toBeGreaterThan(0);
     expect((await rag.search({ query: "How much did Japan freeze?" })).results.length).toBeGreaterThan(0);
     await rag.close();

@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { readQuestions } from "../../src/eval/questions.js";
+import { readQuestions } from "../eval/questions.js";
 import { progressReporter } from "../../src/cli/progress.js";
 import { createRag, type Rag } from "../../src/rag.js";
 import { HnswStore } from "../../src/store/hnswStore.js";

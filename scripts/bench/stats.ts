@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { percentile } from "../../src/eval/percentile.js";
+import { percentile } from "../eval/percentile.js";
 
 export interface Summary {
   n: number;

@@ -1,16 +1,15 @@
 // Closed-loop load on /v1/search or /v1/ask with autocannon, one run per connection count.
 //
 // npx tsx scripts/bench/throughput.ts <url> [seconds]
-//   runs /v1/search at 1 and 8 connections with the dev questions (../shared/eval/dev.jsonl).
+//   runs /v1/search at 1 and 8 connections with the dev questions (eval/dev.jsonl).
 import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import autocannon from "autocannon";
-import { percentile } from "../../src/eval/percentile.js";
+import { percentile } from "../eval/percentile.js";
+import { DEFAULT_DEV_SET } from "../eval/questions.js";
 import { distinctText } from "./stats.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export interface ThroughputOptions {
   url: string;
@@ -148,7 +147,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.error("usage: npx tsx scripts/bench/throughput.ts <url> [seconds]");
     process.exit(2);
   }
-  const queries = await readQuestionTexts(path.resolve(repoRoot, "..", "shared", "eval", "dev.jsonl"));
+  const queries = await readQuestionTexts(DEFAULT_DEV_SET);
   const results = await runThroughput({ url, path: "/v1/search", connections: [1, 8], durationSeconds, queries });
   console.log(formatThroughputTable(`POST /v1/search, ${durationSeconds} s per row, ${queries.length} questions with distinct suffixes`, results));
   if (results.some((r) => r.errors || r.non2xx)) process.exitCode = 1;

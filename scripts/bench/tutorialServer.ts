@@ -5,7 +5,7 @@
 // and skip the cross-process hand-offs every deployed server pays.
 import express from "express";
 import { resolveConfig } from "../../src/config.js";
-import { createLangChainTutorialBaseline } from "../../src/eval/baselines/langchainTutorial.js";
+import { createLangChainTutorialBaseline } from "../eval/baselines/langchainTutorial.js";
 
 const system = await createLangChainTutorialBaseline(resolveConfig({}, process.env));
 const app = express();

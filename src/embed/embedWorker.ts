@@ -1,16 +1,22 @@
-// Runs inside a worker thread: the model's forward pass is synchronous native
-// code, and here it cannot stall the HTTP event loop.
-import { parentPort, workerData } from "node:worker_threads";
+// Runs in a child process: the model's forward pass is synchronous native code,
+// and here it cannot stall the HTTP event loop. See WorkerEmbedder for why a
+// process and not a worker thread.
 import { RagError } from "../errors.js";
 import { LocalEmbeddings, type LocalModelOptions } from "./localEmbeddings.js";
 import type { WorkerReply, WorkerRequest } from "./workerProtocol.js";
 
-const port = parentPort!;
+const send = (reply: WorkerReply) => process.send!(reply);
 const describe = (error: unknown) =>
   error instanceof RagError ? { code: error.code, message: error.message } : { code: "internal", message: (error as Error).message ?? String(error) };
 
+// The parent ends this process (or its channel closes, however the parent
+// died): Ctrl-C and a service manager's stop reach the whole process group, and
+// a worker that died of them while the service shuts down would be replaced.
+process.on("disconnect", () => process.exit());
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => undefined);
+
 try {
-  const options = workerData as LocalModelOptions;
+  const options = JSON.parse(process.argv[2]!) as LocalModelOptions;
   const model = await LocalEmbeddings.load(options);
   // A request sent while others are in flight runs on a one-thread session: under
   // load, the cores onnxruntime would take (its spare threads spin between runs)
@@ -20,20 +26,20 @@ try {
   // A session's first run sets up its memory (≈ 2.5 ms more than later runs):
   // paid here, at start, instead of by the first request to reach each session.
   for (const session of new Set([model, underLoad])) await session.embed(["warm-up"]);
-  port.postMessage({ type: "ready", modelId: model.modelId, dimensions: model.dimensions } satisfies WorkerReply);
+  send({ type: "ready", modelId: model.modelId, dimensions: model.dimensions });
   // One request at a time, in arrival order: batching strangers' texts together
   // would change their vectors (the int8 model is not padding-invariant).
   let queue = Promise.resolve();
-  port.on("message", (request: WorkerRequest) => {
+  process.on("message", (request: WorkerRequest) => {
     queue = queue.then(async () => {
       try {
         const vectors = await (request.behind > 0 ? underLoad : model).embed(request.texts);
-        port.postMessage({ type: "vectors", id: request.id, vectors } satisfies WorkerReply, vectors.map((v) => v.buffer as ArrayBuffer));
+        send({ type: "vectors", id: request.id, vectors });
       } catch (error) {
-        port.postMessage({ type: "error", id: request.id, error: describe(error) } satisfies WorkerReply);
+        send({ type: "error", id: request.id, error: describe(error) });
       }
     });
   });
 } catch (error) {
-  port.postMessage({ type: "failed", error: describe(error) } satisfies WorkerReply);
+  send({ type: "failed", error: describe(error) });
 }

@@ -9,11 +9,15 @@ export interface LoadedEmbedder {
   embedder: Embedder;
   /** For questions: the same model behind the query cache. */
   queries: Embedder;
-  /** Stops the worker thread, if any. */
+  /** False while a dead worker process is replaced, and for good once workers died too often; always true in-process. */
+  isReady(): boolean;
+  /** The worker process's embedder, when the model runs in one: fault tests kill it through `killWorkerForTesting()`. */
+  worker?: WorkerEmbedder;
+  /** Stops the worker process, if any. */
   close(): Promise<void>;
 }
 
-/** The configured local model: in a worker thread or in-process, with its thread count and query cache. */
+/** The configured local model: in a worker process or in-process, with its thread count and query cache. */
 export async function loadEmbedder(config: RagConfig): Promise<LoadedEmbedder> {
   const options: LocalModelOptions = {
     modelsDir: config.modelsDir,
@@ -27,11 +31,14 @@ export async function loadEmbedder(config: RagConfig): Promise<LoadedEmbedder> {
   const embedder = config.embedInWorker
     ? await WorkerEmbedder.start(options)
     : await (await import("./localEmbeddings.js")).LocalEmbeddings.load(options);
+  const worker = embedder instanceof WorkerEmbedder ? embedder : undefined;
   return {
     embedder,
     queries: config.queryCacheSize > 0 ? new CachedEmbedder(embedder, config.queryCacheSize) : embedder,
+    isReady: () => worker?.isReady() ?? true,
+    worker,
     close: async () => {
-      if (embedder instanceof WorkerEmbedder) await embedder.close();
+      await worker?.close();
     },
   };
 }

@@ -55,7 +55,7 @@ export class LocalEmbeddings extends Embeddings implements Embedder {
         throw new RagError(
           "model_not_found",
           `Embedding model ${options.modelId} (${options.quantized ? "quantized" : "fp32"}) is missing ${file} in ${modelDir}; ` +
-            `copy the model there (e.g. from ../shared/models) or set MODELS_DIR to a directory that holds ${options.modelId}/${weights}.`,
+            `copy the model there (the repository ships it in models/) or set MODELS_DIR to a directory that holds ${options.modelId}/${weights}.`,
         );
       }
     }

@@ -1,5 +1,6 @@
 import type { Embedder } from "../embed/embedder.js";
 import { readCurrentBuild } from "../store/buildFiles.js";
+import { codeFingerprint } from "../store/codeFingerprint.js";
 import { DEFAULT_HNSW, HnswStore, type HnswParameters } from "../store/hnswStore.js";
 import { fingerprintOf, INDEX_FORMAT_VERSION, type IndexManifest, type IndexSettings } from "../store/indexManifest.js";
 import { saveIndex } from "../store/saveIndex.js";
@@ -11,9 +12,6 @@ import { timeSlices } from "../timeSlices.js";
 import { chunkSentences, type ChunkingOptions } from "./chunk.js";
 import type { Corpus } from "./loadCorpus.js";
 import { splitSentences } from "./sentences.js";
-
-// Part of the index fingerprint: bump whenever the chunker or sentence splitter changes its output.
-export const CHUNKING_STRATEGY = "sentences-v2";
 
 /** Embedding counts texts (chunks and sentences); building the vector graph counts chunks. */
 export interface IngestProgress {
@@ -29,6 +27,8 @@ export interface EnsureIndexOptions {
   chunking: ChunkingOptions;
   hnsw?: HnswParameters;
   bm25?: Bm25Parameters;
+  /** Hash of the code that shapes a build; defaults to this package's (`codeFingerprint`). */
+  codeHash?: string;
   /** Called only when a build is needed, so an up-to-date index never loads the model. */
   getEmbedder: () => Promise<Embedder>;
   /** Rebuild even when the live build matches. */
@@ -46,14 +46,15 @@ export interface EnsureIndexResult {
 
 const PROGRESS_BATCH = 64;
 
-/** Builds the index unless the live build already matches corpus, model and chunking. */
+/** Builds the index unless the live build already matches corpus, model, settings and the code that builds it. */
 export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIndexResult> {
   const settings: IndexSettings = {
     model: options.model,
-    chunking: { strategy: CHUNKING_STRATEGY, ...options.chunking },
+    chunking: options.chunking,
     hnsw: options.hnsw ?? DEFAULT_HNSW,
     bm25: options.bm25 ?? DEFAULT_BM25,
     corpusHash: options.corpus.hash,
+    codeHash: options.codeHash ?? codeFingerprint(),
   };
   const fingerprint = fingerprintOf(settings);
   const current = await readCurrentBuild(options.indexDir);
@@ -116,8 +117,10 @@ function describeChange(old: IndexManifest, next: IndexSettings): string {
   if (old.formatVersion !== INDEX_FORMAT_VERSION) return `index format ${old.formatVersion} → ${INDEX_FORMAT_VERSION}`;
   if (old.corpusHash !== next.corpusHash) return "corpus changed";
   if (old.model?.id !== next.model.id || old.model?.quantized !== next.model.quantized) return "model changed";
-  if (JSON.stringify(old.chunking) !== JSON.stringify(next.chunking)) return "chunking changed";
+  // Field by field: manifests before the code hash also held a hand-bumped chunking "strategy".
+  if (old.chunking?.maxChars !== next.chunking.maxChars || old.chunking?.overlapChars !== next.chunking.overlapChars) return "chunking changed";
   if (JSON.stringify(old.hnsw) !== JSON.stringify(next.hnsw)) return "HNSW parameters changed";
   if (JSON.stringify(old.bm25) !== JSON.stringify(next.bm25)) return "BM25 parameters changed";
+  if (old.codeHash !== next.codeHash) return "code that builds the index changed";
   return "index settings changed";
 }

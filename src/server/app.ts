@@ -14,8 +14,8 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
     res.json({ status: "ok" });
   });
   app.get("/readyz", (_req, res) => {
-    const ready = rag.isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "loading" });
+    const status = rag.status();
+    res.status(status === "ready" ? 200 : 503).json({ status });
   });
 
   const json = express.json({ limit: MAX_BODY, strict: false });

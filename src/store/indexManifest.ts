@@ -7,11 +7,13 @@ export const INDEX_FORMAT_VERSION = 4;
 
 export interface IndexSettings {
   model: { id: string; quantized: boolean };
-  chunking: { strategy: string; maxChars: number; overlapChars: number };
+  chunking: { maxChars: number; overlapChars: number };
   hnsw: HnswParameters;
   /** The stored lexical scores depend on them. */
   bm25: Bm25Parameters;
   corpusHash: string;
+  /** Hash of the source code that turns the corpus into a build (`codeFingerprint`); a manifest written before it existed has none. */
+  codeHash: string;
 }
 
 export interface IndexManifest extends IndexSettings {
@@ -27,10 +29,11 @@ export function fingerprintOf(settings: IndexSettings): string {
   const canonical = JSON.stringify({
     formatVersion: INDEX_FORMAT_VERSION,
     model: { id: settings.model.id, quantized: settings.model.quantized },
-    chunking: { strategy: settings.chunking.strategy, maxChars: settings.chunking.maxChars, overlapChars: settings.chunking.overlapChars },
+    chunking: { maxChars: settings.chunking.maxChars, overlapChars: settings.chunking.overlapChars },
     hnsw: { m: settings.hnsw.m, efConstruction: settings.hnsw.efConstruction, efSearch: settings.hnsw.efSearch },
     bm25: { k1: settings.bm25.k1, b: settings.bm25.b, delta: settings.bm25.delta },
     corpusHash: settings.corpusHash,
+    codeHash: settings.codeHash,
   });
   return createHash("sha256").update(canonical).digest("hex");
 }

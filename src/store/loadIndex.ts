@@ -11,8 +11,8 @@ import type { LoadedIndex, SpanRef, StoredArray } from "./indexParts.js";
 /** Reads a build into memory, restoring span texts from the corpus it was built from. */
 export async function loadIndex(dir: string, manifest: IndexManifest, documents: CorpusDocument[]): Promise<LoadedIndex> {
   assertCompatible(manifest, dir);
-  // A plain `npm run ingest` would keep this build: its manifest still matches.
-  const refuse = (what: string) => new RagError("index_incompatible", `Index ${dir} ${what}. Run npm run ingest -- --force to rebuild it.`);
+  // No advice to rebuild: every entry point (see `openIndex`) rebuilds a build it cannot read.
+  const refuse = (what: string) => new RagError("index_incompatible", `Index ${dir} ${what}.`);
   const incomplete = (what: string) => refuse(`is incomplete (${what})`);
   const texts = new Map(documents.map((d) => [d.docId, d.text]));
   const attachText = (ref: SpanRef): Span => {
@@ -53,9 +53,19 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
       : new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   };
   const sentenceVectors = await readArray(BUILD_FILES.sentenceVectors, Float32Array);
-  const chunkStore = HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw);
-  if (chunkStore.size !== chunks.length || sentenceVectors.length !== sentences.length * manifest.dimensions) {
-    throw incomplete("vector counts do not match its spans");
+  let chunkStore: HnswStore;
+  try {
+    chunkStore = HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw);
+  } catch (error) {
+    // hnswlib reports a missing, cut or garbled graph with a plain Error.
+    throw incomplete(`${BUILD_FILES.chunkVectors} could not be read: ${(error as Error).message}`);
+  }
+  if (chunkStore.size !== chunks.length) {
+    throw incomplete(`${BUILD_FILES.chunkVectors} holds ${chunkStore.size} vectors for ${chunks.length} chunks`);
+  }
+  if (sentenceVectors.length !== sentences.length * manifest.dimensions) {
+    const held = Math.floor(sentenceVectors.length / manifest.dimensions);
+    throw incomplete(`${BUILD_FILES.sentenceVectors} holds ${held} vectors for ${sentences.length} sentences`);
   }
   const terms = await readJson(BUILD_FILES.terms, isStrings);
   const vocabulary = new Map(terms.map((term, number) => [term, number]));

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,6 +31,29 @@ describe("command line", () => {
     expect(result.stdout).toContain("Lugano");
     expect(result.stdout).toMatch(/\[1\] .+ \(diplomatic-bluebook-2023-japans-response, characters \d+–\d+, score [\d.]+\)/);
     expect(result.stdout).toMatch(/“.*Lugano.*”/);
+  });
+
+  // One load-or-rebuild path (openIndex) behind every command: a damaged build is rebuilt with the reason, never a stack trace.
+  it.each([
+    ["ask.ts", ["When was the Ukraine Recovery Conference held in Lugano?"], "chunks.hnsw", "chunks.hnsw could not be read"],
+    ["ingest.ts", [], "sentences.f32", "sentences.f32 holds 0 vectors for"],
+  ])("npm run %s rebuilds a build whose %s is damaged, and says why", async (script, args, file, why) => {
+    const index = await mkdtemp(path.join(os.tmpdir(), "damaged-index-"));
+    try {
+      await cli("ingest.ts", [], { INDEX_DIR: SHARED_TEST_INDEX });
+      await cp(SHARED_TEST_INDEX, index, { recursive: true });
+      const damaged = path.join(index, (await readFile(path.join(index, "CURRENT"), "utf8")).trim(), file);
+      await writeFile(damaged, (await readFile(damaged)).subarray(0, 1000));
+      const result = await cli(script, args, { INDEX_DIR: index });
+      expect(result.stderr).not.toContain("Unexpected error");
+      expect(result.code).toBe(0);
+      expect(result.stdout + result.stderr).toMatch(new RegExp(`Built index in .* \\(the live build could not be read: .*${why}`));
+      if (script === "ask.ts") expect(result.stdout).toContain("[1]");
+      const again = await cli("ingest.ts", [], { INDEX_DIR: index });
+      expect(again.stdout).toContain("Index up to date");
+    } finally {
+      await rm(index, { recursive: true, force: true });
+    }
   });
 
   it("exits with one clear sentence when the model is missing", async () => {

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config.js";
-import { createBm25Baseline } from "../../src/eval/baselines/bm25.js";
-import { createLangChainTutorialBaseline } from "../../src/eval/baselines/langchainTutorial.js";
-import type { EvaluatedSystem } from "../../src/eval/system.js";
+import { createBm25Baseline } from "../../scripts/eval/baselines/bm25.js";
+import { createLangChainTutorialBaseline } from "../../scripts/eval/baselines/langchainTutorial.js";
+import type { EvaluatedSystem } from "../../scripts/eval/system.js";
 import type { Span } from "../../src/types.js";
 
 const config = resolveConfig({}, {});

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { evaluate, type EvalReport } from "../../src/eval/evaluate.js";
-import { readQuestions } from "../../src/eval/questions.js";
-import { ragSystem } from "../../src/eval/ragSystem.js";
+import { evaluate, type EvalReport } from "../../scripts/eval/evaluate.js";
+import { readQuestions } from "../../scripts/eval/questions.js";
+import { ragSystem } from "../../scripts/eval/ragSystem.js";
 import { startService, type RunningService } from "../helpers/server.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

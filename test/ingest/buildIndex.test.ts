@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +7,7 @@ import { buildTermIndexes, ensureIndex, type EnsureIndexOptions } from "../../sr
 import { loadCorpus } from "../../src/ingest/loadCorpus.js";
 import { loadIndex } from "../../src/store/loadIndex.js";
 import { INDEX_FORMAT_VERSION } from "../../src/store/indexManifest.js";
+import { codeFingerprint } from "../../src/store/codeFingerprint.js";
 import { DEFAULT_BM25 } from "../../src/retrieval/lexicalPostings.js";
 import { fakeEmbedder } from "../helpers/fakeEmbedder.js";
 
@@ -101,8 +103,9 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
       bm25: DEFAULT_BM25,
       model: { id: "fake/hash-embedder", quantized: true },
       dimensions: 16,
-      chunking: { strategy: "sentences-v2", maxChars: 200, overlapChars: 50 },
+      chunking: { maxChars: 200, overlapChars: 50 },
       corpusHash: corpus.hash,
+      codeHash: codeFingerprint(),
       counts: { documents: 2 },
     });
     const index = await loadIndex(result.dir, result.manifest, corpus.documents);
@@ -132,6 +135,28 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(index.lexicalPostings.scores).not.toEqual((await buildTermIndexes(index.chunks, index.sentences)).lexicalPostings.scores);
   });
 
+  it("rebuilds when the code that builds the index changes, and keeps the build while it is the same", async () => {
+    const first = await run({ codeHash: "code-a" });
+    const same = await run({ codeHash: "code-a" });
+    expect(same.result.status).toBe("unchanged");
+    expect(same.result.dir).toBe(first.result.dir);
+    const changed = await run({ codeHash: "code-b" });
+    expect(changed.result).toMatchObject({ status: "built", reason: "code that builds the index changed", manifest: { codeHash: "code-b" } });
+    expect(changed.result.manifest.fingerprint).not.toBe(first.result.manifest.fingerprint);
+  });
+
+  it("rebuilds a build whose manifest predates the code hash instead of trusting it", async () => {
+    const { result } = await run();
+    const file = path.join(result.dir, "manifest.json");
+    const { codeHash: _, fingerprint: __, ...rest } = JSON.parse(await readFile(file, "utf8"));
+    // As the code before the code hash wrote it: a hand-bumped chunking strategy, in the fingerprint too.
+    const { formatVersion, model, chunking, hnsw, bm25, corpusHash } = { ...rest, chunking: { strategy: "sentences-v2", ...rest.chunking } };
+    const fingerprint = createHash("sha256").update(JSON.stringify({ formatVersion, model, chunking, hnsw, bm25, corpusHash })).digest("hex");
+    await writeFile(file, JSON.stringify({ ...rest, chunking, fingerprint }));
+    const again = await run();
+    expect(again.result).toMatchObject({ status: "built", reason: "code that builds the index changed", manifest: { codeHash: codeFingerprint() } });
+  });
+
   it("reports progress: the texts embedded, then the chunks in the vector graph, each up to its total", async () => {
     const seen: { phase: string; done: number; total: number }[] = [];
     const { result } = await run({ onProgress: (p) => seen.push(p) });
@@ -159,7 +184,7 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(after.result.dir).toBe(first.result.dir);
   });
 
-  it("refuses a build whose sentence vectors are cut short, naming the fix", async () => {
+  it("refuses a build whose sentence vectors are cut short", async () => {
     await writeCorpus("Sanctions widened in March. Exports were banned.");
     const { result } = await run();
     const file = path.join(result.dir, "sentences.f32");
@@ -167,7 +192,7 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     const corpus = await loadCorpus(corpusDir);
     for (const cut of [2, 4 * 16]) {
       await writeFile(file, bytes.subarray(0, bytes.length - cut));
-      await expect(loadIndex(result.dir, result.manifest, corpus.documents)).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("npm run ingest") });
+      await expect(loadIndex(result.dir, result.manifest, corpus.documents)).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("is incomplete") });
     }
     await writeFile(file, bytes);
     const index = await loadIndex(result.dir, result.manifest, corpus.documents);
@@ -183,7 +208,7 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
       const bytes = await readFile(file);
       for (const cut of [3, 8]) {
         await writeFile(file, bytes.subarray(0, bytes.length - cut));
-        await expect(load(), `${name} cut by ${cut}`).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("npm run ingest") });
+        await expect(load(), `${name} cut by ${cut}`).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("is incomplete") });
       }
       await writeFile(file, bytes);
     }

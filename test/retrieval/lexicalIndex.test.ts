@@ -7,7 +7,7 @@ import { splitSentences } from "../../src/ingest/sentences.js";
 import { createLexicalIndex, type LexicalIndexOptions } from "../../src/retrieval/lexicalIndex.js";
 import { buildLexicalPostings } from "../../src/retrieval/lexicalPostings.js";
 import { isStopword, stem, tokenize } from "../../src/retrieval/terms.js";
-import { readQuestions } from "../../src/eval/questions.js";
+import { readQuestions } from "../../scripts/eval/questions.js";
 import type { Span } from "../../src/types.js";
 
 const corpusDir = fileURLToPath(new URL("../../corpus", import.meta.url));

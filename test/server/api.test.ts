@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { holdsEvidence } from "../../src/eval/relevance.js";
-import { readQuestions, type EvalQuestion } from "../../src/eval/questions.js";
+import { holdsEvidence } from "../../scripts/eval/relevance.js";
+import { readQuestions, type EvalQuestion } from "../../scripts/eval/questions.js";
 import { getJson, postJson, startService, type RunningService } from "../helpers/server.js";
 
 let service: RunningService;

@@ -21,6 +21,7 @@ describe("before the index and model are loaded", () => {
       expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
       const ready = await fetch(`${baseUrl}/readyz`);
       expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: "loading" });
       const search = await fetch(`${baseUrl}/v1/search`, {
         method: "POST",
         headers: { "content-type": "application/json" },

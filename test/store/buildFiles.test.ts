@@ -24,10 +24,11 @@ vi.mock("node:fs/promises", async (importOriginal) => {
 function manifestFor(corpusHash: string, overrides: Partial<IndexManifest> = {}): IndexManifest {
   const settings: IndexSettings = {
     model: { id: "Xenova/all-MiniLM-L6-v2", quantized: true },
-    chunking: { strategy: "sentences-v2", maxChars: 600, overlapChars: 200 },
+    chunking: { maxChars: 600, overlapChars: 200 },
     hnsw: { m: 16, efConstruction: 200, efSearch: 64 },
     bm25: { k1: 1.2, b: 0.7, delta: 0.5 },
     corpusHash,
+    codeHash: "code",
   };
   return {
     ...settings,

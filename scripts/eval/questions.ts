@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
-/** One line of an evaluation file (see ../shared/eval/README.md). */
+/** One line of an evaluation file (see eval/README.md). */
 export interface EvalQuestion {
   id: string;
   question: string;
@@ -13,7 +13,7 @@ export interface EvalQuestion {
   answers?: string[];
 }
 
-export const DEFAULT_DEV_SET = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/eval/dev.jsonl");
+export const DEFAULT_DEV_SET = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../eval/dev.jsonl");
 
 export async function readQuestions(file: string = DEFAULT_DEV_SET): Promise<EvalQuestion[]> {
   const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l.trim() !== "");

@@ -1,4 +1,4 @@
-import type { Rag } from "../rag.js";
+import type { Rag } from "../../src/rag.js";
 import type { EvaluatedSystem } from "./system.js";
 
 /** This service, in-process: the same core the HTTP adapter calls. */

@@ -1,4 +1,4 @@
-import type { AskResponse, SearchResponse } from "../types.js";
+import type { AskResponse, SearchResponse } from "../../src/types.js";
 
 /**
  * Anything the evaluation can score: this service in-process, a server over

@@ -1,6 +1,6 @@
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { TutorialEmbeddings } from "./tutorialEmbeddings.js";
-import { loadCorpus } from "../../ingest/loadCorpus.js";
+import { loadCorpus } from "../../../src/ingest/loadCorpus.js";
 import type { EvaluatedSystem } from "../system.js";
 import { splitTutorialChunks, tutorialSystem, type ChunkDocument } from "./tutorialChunks.js";
 

@@ -1,4 +1,4 @@
-import type { RagOptions } from "../rag.js";
+import type { RagOptions } from "../../src/rag.js";
 
 /** A named configuration of the service, scored beside the default. */
 export interface Variant {

@@ -1,6 +1,6 @@
 import { Document } from "@langchain/core/documents";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
-import type { Citation, CorpusDocument, SearchResult } from "../../types.js";
+import type { Citation, CorpusDocument, SearchResult } from "../../../src/types.js";
 import type { EvaluatedSystem } from "../system.js";
 
 /** Chunk settings of the stock LangChain RAG tutorial. */

@@ -1,5 +1,5 @@
 // The evaluation's notion of "this passage holds the evidence", identical to the
-// reference scorer in ../shared/eval/score.mjs so both report the same numbers.
+// reference scorer (score.mjs, which the outside checks run over HTTP) so both report the same numbers.
 
 /** Folds typographic quotes and dashes, collapses whitespace, lowercases. */
 export function normalize(text: string): string {

@@ -1,5 +1,5 @@
 import { BM25Retriever } from "@langchain/community/retrievers/bm25";
-import { loadCorpus } from "../../ingest/loadCorpus.js";
+import { loadCorpus } from "../../../src/ingest/loadCorpus.js";
 import type { EvaluatedSystem } from "../system.js";
 import { splitTutorialChunks, tutorialSystem, type ChunkDocument } from "./tutorialChunks.js";
 

@@ -1,21 +1,21 @@
 // npm run eval [-- questions.jsonl ...] [--url http://host:port] [--ablations] [--chunking] [--no-baselines] [--json]
 //
 // Scores the real pipeline (and the peer baselines) on evaluation questions with
-// the measures of ../shared/eval/score.mjs, one row per configuration.
+// the measures of the reference scorer (score.mjs), one row per configuration.
 import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import { resolveConfig } from "../src/config.js";
-import { createRag } from "../src/rag.js";
-import { loadEmbedder } from "../src/embed/loadEmbedder.js";
-import { evaluate, type EvalReport } from "../src/eval/evaluate.js";
-import { httpSystem } from "../src/eval/httpSystem.js";
-import { DEFAULT_DEV_SET, readQuestions, type EvalQuestion } from "../src/eval/questions.js";
-import { ragSystem } from "../src/eval/ragSystem.js";
-import type { EvaluatedSystem } from "../src/eval/system.js";
-import { ABLATIONS, CHUNKING_STUDY, DEFAULT_VARIANT, type Variant } from "../src/eval/variants.js";
-import { createLangChainTutorialBaseline } from "../src/eval/baselines/langchainTutorial.js";
-import { createBm25Baseline } from "../src/eval/baselines/bm25.js";
+import { resolveConfig } from "../../src/config.js";
+import { createRag } from "../../src/rag.js";
+import { loadEmbedder } from "../../src/embed/loadEmbedder.js";
+import { evaluate, type EvalReport } from "./evaluate.js";
+import { httpSystem } from "./httpSystem.js";
+import { DEFAULT_DEV_SET, readQuestions, type EvalQuestion } from "./questions.js";
+import { ragSystem } from "./ragSystem.js";
+import type { EvaluatedSystem } from "./system.js";
+import { ABLATIONS, CHUNKING_STUDY, DEFAULT_VARIANT, type Variant } from "./variants.js";
+import { createLangChainTutorialBaseline } from "./baselines/langchainTutorial.js";
+import { createBm25Baseline } from "./baselines/bm25.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);

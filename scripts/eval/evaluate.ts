@@ -3,7 +3,7 @@ import { holdsEvidence, normalize } from "./relevance.js";
 import type { EvaluatedSystem } from "./system.js";
 import { percentile } from "./percentile.js";
 
-/** The measures of ../shared/eval/score.mjs, computed the same way. */
+/** The measures of the reference scorer (score.mjs), computed the same way. */
 export interface EvalReport {
   system: string;
   questions: number;

@@ -1,0 +1,70 @@
+import type { RagConfig } from "../config.js";
+import { RagError } from "../errors.js";
+import type { LoadedEmbedder } from "../embed/loadEmbedder.js";
+import { documentContextOf } from "../answer/documentContext.js";
+import type { EnsureIndexResult, IngestProgress } from "../ingest/buildIndex.js";
+import { loadCorpus, type Corpus } from "../ingest/loadCorpus.js";
+import { openIndex } from "../ingest/openIndex.js";
+import { createLexicalIndex } from "../retrieval/lexicalIndex.js";
+import type { RetrievalContext } from "../retrieval/retrieve.js";
+import { createSentenceLookup } from "../retrieval/sentenceLookup.js";
+import type { CorpusDocument } from "../types.js";
+import type { Pipeline } from "./pipeline.js";
+import { warmUp } from "./warmUp.js";
+
+export interface LoadHooks {
+  onIndex?: (result: EnsureIndexResult) => void;
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+/** A loaded service: what requests are answered from. */
+export interface LoadedService {
+  /** Whether the index was built for this load, and why. */
+  build: EnsureIndexResult;
+  corpus: Corpus;
+  documents: ReadonlyMap<string, CorpusDocument>;
+  model: LoadedEmbedder;
+  pipeline: Pipeline;
+}
+
+export interface LoadServiceOptions {
+  config: RagConfig;
+  /** The model, already on its way: it loads while the index is checked, so a fresh index costs no extra wait. */
+  model: Promise<LoadedEmbedder>;
+  settings: Omit<Pipeline, "retrieval" | "documentContext">;
+  hooks?: LoadHooks;
+}
+
+/** Reads the corpus, opens (or builds) the index, warms the answering code up and waits for the model. */
+export async function loadService({ config, model, settings, hooks = {} }: LoadServiceOptions): Promise<LoadedService> {
+  const corpus = await loadCorpus(config.corpusDir);
+  const { result, index } = await openIndex({
+    config,
+    corpus,
+    getEmbedder: async () => (await model).embedder,
+    onProgress: hooks.onProgress,
+  });
+  hooks.onIndex?.(result);
+  const documents = new Map(corpus.documents.map((d) => [d.docId, d]));
+  // Built on this thread while the worker thread is still loading the model.
+  const retrieval: RetrievalContext = {
+    index,
+    lexical: createLexicalIndex(index.lexicalPostings, index.vocabulary),
+    lookup: createSentenceLookup(index),
+    titles: new Map(corpus.documents.map((d) => [d.docId, d.title])),
+    documentText: (docId) => documents.get(docId)!.text,
+  };
+  const pipeline: Pipeline = { ...settings, retrieval, documentContext: new Map(corpus.documents.map((d) => [d.docId, documentContextOf(d)])) };
+  try {
+    await warmUp(pipeline, config.defaultK);
+  } catch {
+    // The warm-up only saves the first requests time; whatever failed in it
+    // fails again in the request that meets it, and is reported there.
+  }
+  const loadedModel = await model;
+  const { dimensions, modelId } = loadedModel.queries;
+  if (dimensions !== index.manifest.dimensions) {
+    throw new RagError("index_incompatible", `Index has ${index.manifest.dimensions}-dimensional vectors but model ${modelId} makes ${dimensions}.`);
+  }
+  return { build: result, corpus, documents, model: loadedModel, pipeline };
+}

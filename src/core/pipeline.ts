@@ -1,0 +1,35 @@
+import { extractAnswer, type AnswerOptions, type DocumentContext } from "../answer/extractAnswer.js";
+import { retrieve, type Passage, type RetrievalContext, type RetrievalOptions } from "../retrieval/retrieve.js";
+import { createSentenceScorer, type SentenceScore, type SentenceWeights } from "../retrieval/scoreSentences.js";
+import type { AskResponse } from "../types.js";
+
+/** Everything a question is answered with once the service is loaded: the parts and their settings. */
+export interface Pipeline {
+  retrieval: RetrievalContext;
+  /** By docId, what holds for all its passages (see `documentContextOf`). */
+  documentContext: ReadonlyMap<string, DocumentContext>;
+  retrievalOptions: RetrievalOptions;
+  answerOptions: AnswerOptions;
+  sentenceWeights: SentenceWeights;
+}
+
+export interface Retrieved {
+  passages: Passage[];
+  /** The sentence scorer that ranked them: answer extraction reuses it. */
+  scoreSentence: (id: number) => SentenceScore;
+}
+
+/** Passages for a text whose vector is known. */
+export async function retrievePassages(pipeline: Pipeline, text: string, vector: Float32Array, k: number): Promise<Retrieved> {
+  const { retrieval } = pipeline;
+  const scoreSentence = createSentenceScorer(retrieval.index, retrieval.lookup, text, vector, pipeline.sentenceWeights);
+  const passages = await retrieve(retrieval, text, vector, k, scoreSentence, pipeline.retrievalOptions);
+  return { passages, scoreSentence };
+}
+
+/** The quoted answer to a question whose vector is known, or an abstention. */
+export async function answerQuestion(pipeline: Pipeline, question: string, vector: Float32Array, k: number): Promise<AskResponse> {
+  const { passages, scoreSentence } = await retrievePassages(pipeline, question, vector, k);
+  const { index, lookup } = pipeline.retrieval;
+  return extractAnswer(question, passages, index, lookup, scoreSentence, pipeline.documentContext, pipeline.answerOptions);
+}
