@@ -27,7 +27,7 @@ export interface RagConfig {
   maxK: number;
   /** Longest query or question accepted, in characters. env MAX_QUERY_CHARS */
   maxQueryChars: number;
-  /** Run the model in a worker thread so inference never blocks request handling. env EMBED_WORKER */
+  /** Run the model in a worker process so inference never blocks request handling. env EMBED_WORKER */
   embedInWorker: boolean;
   /**
    * onnxruntime threads for a forward pass (a lone query, an ingest batch); 0 = one per core. The

@@ -6,8 +6,13 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 server_pid=""
+# npm does not pass SIGTERM on to the server it started: the server runs in a
+# process group of its own, and the whole group is stopped.
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  if [ -n "$server_pid" ]; then
+    kill -TERM -- "-$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -21,7 +26,7 @@ for dev in vitest tsx eslint @langchain/community; do
 done
 
 port="$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
-PORT="$port" npm start >"$work/server.log" 2>&1 &
+PORT="$port" setsid npm start >"$work/server.log" 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$port"
 
