@@ -39,6 +39,13 @@ export interface RagConfig {
   embedBatchSize: number;
   /** Query vectors remembered (least recently used dropped first); 0 turns the cache off. env QUERY_CACHE_SIZE */
   queryCacheSize: number;
+  /**
+   * Bearer token that enables adding and deleting documents over the API
+   * (`POST /v1/documents`, `DELETE /v1/documents/:docId`); empty turns them off. env ADMIN_TOKEN
+   */
+  adminToken: string;
+  /** Largest document file accepted by `POST /v1/documents`, in bytes. env MAX_UPLOAD_BYTES */
+  maxUploadBytes: number;
   /** env PORT */
   port: number;
   /** Interface the server binds. env HOST */
@@ -92,6 +99,8 @@ const SETTINGS: { [K in keyof RagConfig]: Setting<RagConfig[K]> } = {
   embedThreads: { env: "EMBED_THREADS", parse: asInteger(0, 256), expected: "an integer from 0 to 256", fallback: defaultEmbedThreads() },
   embedBatchSize: { env: "EMBED_BATCH_SIZE", parse: asInteger(1, 1024), expected: "an integer from 1 to 1024", fallback: 32 },
   queryCacheSize: { env: "QUERY_CACHE_SIZE", parse: asInteger(0, 10_000_000), expected: "an integer from 0 to 10000000", fallback: 1000 },
+  adminToken: { env: "ADMIN_TOKEN", parse: asString, expected: "a token", fallback: "" },
+  maxUploadBytes: { env: "MAX_UPLOAD_BYTES", parse: asInteger(1, 1 << 30), expected: "an integer from 1 to 1073741824", fallback: 20 * 1024 * 1024 },
   port: { env: "PORT", parse: asInteger(0, 65535), expected: "an integer from 0 to 65535", fallback: 3000 },
   host: { env: "HOST", parse: asString, expected: "a host name or address", fallback: "127.0.0.1" },
 };

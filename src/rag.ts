@@ -7,10 +7,11 @@ import { DEFAULT_RETRIEVAL, type RetrievalOptions } from "./retrieval/retrieve.j
 import type { SentenceWeights } from "./retrieval/scoreSentences.js";
 import { DEFAULT_ANSWER_OPTIONS, type AnswerOptions } from "./answer/extractAnswer.js";
 import { loadService, type LoadedService, type LoadHooks } from "./core/loadService.js";
-import { answerQuestion, retrievePassages, type Pipeline } from "./core/pipeline.js";
+import { answerQuestion, retrievePassages, sourceLocation, type Pipeline } from "./core/pipeline.js";
 import { toSearchResponse } from "./core/responses.js";
 import { parseAskRequest, parseSearchRequest } from "./request.js";
-import type { AskResponse, CorpusDocument, DocumentMetadata, SearchResponse } from "./types.js";
+import type { AskResponse, CorpusDocument, DocumentChangeResponse, DocumentMetadata, SearchResponse } from "./types.js";
+import { authorize, checkRemoval, checkUpload, removeCorpusFile, undo, writeCorpusFile, type DocumentUpload, type Undo } from "./core/documentChanges.js";
 
 export type { LoadHooks } from "./core/loadService.js";
 
@@ -41,6 +42,10 @@ export interface Rag {
   close(): Promise<void>;
   listDocuments(): DocumentMetadata[];
   getDocument(docId: string): CorpusDocument;
+  /** Adds or replaces a document file in the corpus folder and ingests it (incrementally); needs the admin token. */
+  addDocument(upload: DocumentUpload): Promise<DocumentChangeResponse>;
+  /** Deletes a document's file from the corpus folder and drops it from the index; needs the admin token. */
+  removeDocument(request: { token?: string; docId: string }): Promise<DocumentChangeResponse>;
 }
 
 export type ServiceStatus = "loading" | "ready" | "model_unavailable";
@@ -62,6 +67,9 @@ export function createRag(options: RagOptions = {}): Rag {
   let loaded: LoadedService | undefined;
   let loading: Promise<EnsureIndexResult> | undefined;
   let modelLoading: Promise<LoadedEmbedder> | undefined;
+  let loadHooks: LoadHooks | undefined;
+  /** Document changes run one at a time; requests keep being answered from the loaded state until a change's new state replaces it. */
+  let changes: Promise<unknown> = Promise.resolve();
 
   const requireLoaded = (): LoadedService => {
     if (!loaded) throw new RagError("not_ready", "The service is still loading its index and model; retry shortly.");
@@ -84,8 +92,34 @@ export function createRag(options: RagOptions = {}): Rag {
   }
 
   async function load(hooks?: LoadHooks): Promise<EnsureIndexResult> {
+    loadHooks = hooks;
     loaded = await loadService({ config, model: startModel(), settings: pipelineSettings, hooks });
     return loaded.build;
+  }
+
+  /** Makes a change to the corpus folder and loads the result; a change whose ingest fails is undone, and the service keeps its state. */
+  function change(make: (state: LoadedService) => Promise<{ undo: Undo; docId: string; status: DocumentChangeResponse["status"] }>) {
+    const run = changes.then(async (): Promise<DocumentChangeResponse> => {
+      const state = requireLoaded();
+      const made = await make(state);
+      let next: LoadedService;
+      try {
+        next = await loadService({ config, model: startModel(), settings: pipelineSettings, hooks: loadHooks });
+      } catch (error) {
+        await undo(config.corpusDir, made.undo);
+        throw error;
+      }
+      loaded = next;
+      const document = next.corpus.documents.find((d) => d.docId === made.docId);
+      return {
+        docId: made.docId,
+        status: made.status,
+        ...(document && { document: metadataOf(document) }),
+        index: { reason: next.build.reason ?? null, documents: next.build.manifest.counts.documents, chunks: next.build.manifest.counts.chunks },
+      };
+    });
+    changes = run.catch(() => undefined);
+    return run;
   }
 
   async function embedQuery(state: LoadedService, text: string): Promise<Float32Array> {
@@ -107,7 +141,7 @@ export function createRag(options: RagOptions = {}): Rag {
       const { query, k } = parseSearchRequest(body, config);
       const state = requireLoaded();
       const { passages } = await retrievePassages(state.pipeline, query, await embedQuery(state, query), k);
-      return toSearchResponse(query, passages);
+      return toSearchResponse(query, passages, (span) => sourceLocation(state.pipeline, span));
     },
     async ask(body) {
       const { question, k } = parseAskRequest(body, config);
@@ -126,12 +160,35 @@ export function createRag(options: RagOptions = {}): Rag {
       await (await model?.catch(() => undefined))?.close();
     },
     listDocuments() {
-      return requireLoaded().corpus.documents.map(({ text: _text, ...metadata }) => metadata);
+      return requireLoaded().corpus.documents.map(metadataOf);
+    },
+    async addDocument(upload) {
+      authorize(config, upload.token);
+      return change(async (state) => {
+        const checked = await checkUpload(config, upload, state.corpus.documents);
+        const undo = await writeCorpusFile(config.corpusDir, checked.file, checked.bytes);
+        return { undo, docId: checked.docId, status: undo.before ? "replaced" : "added" };
+      });
+    },
+    async removeDocument({ token, docId }) {
+      authorize(config, token);
+      return change(async (state) => {
+        const document = state.corpus.documents.find((d) => d.docId === docId);
+        if (!document) throw new RagError("not_found", `No document has the id ${JSON.stringify(docId)}; GET /v1/documents lists them.`);
+        await checkRemoval(config.corpusDir, document);
+        return { undo: await removeCorpusFile(config.corpusDir, document.file), docId, status: "deleted" };
+      });
     },
     getDocument(docId) {
       const doc = requireLoaded().documents.get(docId);
       if (!doc) throw new RagError("not_found", `No document has the id ${JSON.stringify(docId)}; GET /v1/documents lists them.`);
-      return doc;
+      return { ...metadataOf(doc), text: doc.text, locations: doc.locations };
     },
   };
+}
+
+/** What the API says of a document besides its text. */
+function metadataOf(doc: CorpusDocument): DocumentMetadata {
+  const { docId, title, author, publisher, date, sourceFile } = doc;
+  return { docId, title, author, publisher, date, sourceFile };
 }

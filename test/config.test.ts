@@ -35,6 +35,8 @@ describe("resolveConfig", () => {
       embedThreads: os.availableParallelism(),
       embedBatchSize: 32,
       queryCacheSize: 1000,
+      adminToken: "",
+      maxUploadBytes: 20 * 1024 * 1024,
       port: 3000,
       host: "127.0.0.1",
     });

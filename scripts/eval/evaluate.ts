@@ -27,6 +27,8 @@ export interface EvalReport {
   askP95ms: number;
   /** Answerable questions whose evidence was not ranked first, with the rank found (0 = not in the top 10). */
   misses: { id: string; rank: number }[];
+  /** What went wrong per question, for `--explain`: a wrong abstention or answer, an answer without the fact, a citation without the evidence. */
+  failures: { id: string; question: string; problem: string; answer: string }[];
 }
 
 const SEARCH_DEPTH = 10;
@@ -36,6 +38,7 @@ export async function evaluate(system: EvaluatedSystem, questions: EvalQuestion[
   let citesTotal = 0, citesValid = 0, unanswerable = 0, abstainOk = 0, falseAbstain = 0;
   const searchMs: number[] = [], askMs: number[] = [], passageChars: number[] = [], citeChars: number[] = [], answerChars: number[] = [];
   const misses: EvalReport["misses"] = [];
+  const failures: EvalReport["failures"] = [];
 
   for (const q of questions) {
     let search, ask;
@@ -56,9 +59,11 @@ export async function evaluate(system: EvaluatedSystem, questions: EvalQuestion[
       const text = await system.documentText(c.docId);
       if (text !== null && Number.isInteger(c.start) && Number.isInteger(c.end) && normalize(text.slice(c.start, c.end)) === normalize(c.text)) citesValid++;
     }
+    const fail = (problem: string) => failures.push({ id: q.id, question: q.question, problem, answer: ask.answer });
     if (!q.answerable) {
       unanswerable++;
       if (!ask.answerable) abstainOk++;
+      else fail("answered an unanswerable question");
       continue;
     }
     answerable++;
@@ -73,8 +78,12 @@ export async function evaluate(system: EvaluatedSystem, questions: EvalQuestion[
     if (rank >= 1 && rank <= SEARCH_DEPTH) mrr += 1 / rank;
     if (rank !== 1) misses.push({ id: q.id, rank });
     const answer = normalize(ask.answer);
-    if (ask.answerable && (q.answers ?? []).some((a) => answer.includes(normalize(a)))) answerHit++;
-    if (ask.citations.some((c) => holdsEvidence(q.evidence!, c.text))) support++;
+    const hit = ask.answerable && (q.answers ?? []).some((a) => answer.includes(normalize(a)));
+    if (hit) answerHit++;
+    const supported = ask.citations.some((c) => holdsEvidence(q.evidence!, c.text));
+    if (supported) support++;
+    if (!ask.answerable) fail(`abstained (evidence at search rank ${rank || ">10"})`);
+    else if (!hit) fail(`answer lacks ${JSON.stringify(q.answers?.[0])}${supported ? "" : ", no citation holds the evidence"} (search rank ${rank || ">10"})`);
   }
 
   const ratio = (x: number, n: number) => (n ? round(x / n) : 0);
@@ -100,6 +109,7 @@ export async function evaluate(system: EvaluatedSystem, questions: EvalQuestion[
     askP50ms: round(percentile(askMs, 0.5)),
     askP95ms: round(percentile(askMs, 0.95)),
     misses,
+    failures,
   };
 }
 

@@ -11,6 +11,8 @@ export interface EvalQuestion {
   doc?: string;
   evidence?: string;
   answers?: string[];
+  /** Which half of a set the question belongs to: tune on one, report on the other. */
+  split?: "tune" | "report";
 }
 
 export const DEFAULT_DEV_SET = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../eval/dev.jsonl");

@@ -1,4 +1,7 @@
-// npm run eval [-- questions.jsonl ...] [--url http://host:port] [--ablations] [--chunking] [--no-baselines] [--json]
+// npm run eval [-- questions.jsonl ...] [--url http://host:port] [--split tune|report] [--ablations] [--chunking] [--no-baselines] [--explain] [--json]
+//
+// The corpus is CORPUS_DIR's (default corpus/): CORPUS_DIR=eval/corpora/techdocs npm run eval -- eval/techdocs.jsonl
+// --split keeps the questions of one half of a set that marks them (tune on one, report on the other).
 //
 // Scores the real pipeline (and the peer baselines) on evaluation questions with
 // the measures of the reference scorer (score.mjs), one row per configuration.
@@ -21,10 +24,12 @@ const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const url = option("--url");
-const files = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--url");
+const split = option("--split");
+const files = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--url" && args[i - 1] !== "--split");
 
 const questions: EvalQuestion[] = [];
 for (const file of files.length ? files : [DEFAULT_DEV_SET]) questions.push(...(await readQuestions(path.resolve(file))));
+if (split) questions.splice(0, questions.length, ...questions.filter((q) => q.split === split));
 
 const config = resolveConfig();
 const reports: EvalReport[] = [];
@@ -53,7 +58,7 @@ if (url) {
   for (const variant of variants) {
     // Each chunking gets its own cached index; the manifest rebuilds it only when stale.
     const chunking = `${variant.options.chunkMaxChars ?? config.chunkMaxChars}-${variant.options.chunkOverlapChars ?? config.chunkOverlapChars}`;
-    const indexDir = path.join(os.tmpdir(), "cited-rag-eval", createHash("sha1").update(chunking).digest("hex").slice(0, 8));
+    const indexDir = path.join(os.tmpdir(), "cited-rag-eval", createHash("sha1").update(`${config.corpusDir}\0${chunking}`).digest("hex").slice(0, 8));
     const rag = createRag({ ...variant.options, indexDir, embedder });
     await rag.load();
     await run(ragSystem(rag, variant.name));
@@ -64,9 +69,16 @@ if (url) {
 if (flag("--json")) {
   console.log(JSON.stringify(reports, null, 2));
 } else {
-  console.log(`\n${questions.length} questions (${questions.filter((q) => q.answerable).length} answerable) from ${files.length ? files.join(", ") : DEFAULT_DEV_SET}\n`);
+  const from = `${files.length ? files.join(", ") : DEFAULT_DEV_SET}${split ? ` (split ${split})` : ""}, corpus ${config.corpusDir}`;
+  console.log(`\n${questions.length} questions (${questions.filter((q) => q.answerable).length} answerable) from ${from}\n`);
   console.log(table(reports));
   for (const r of reports) if (r.misses.length) console.log(`\n${r.system} — evidence not first: ${r.misses.map((m) => `${m.id}@${m.rank || ">10"}`).join(" ")}`);
+  if (flag("--explain")) {
+    for (const r of reports) {
+      console.log(`\n${r.system} — failures:`);
+      for (const f of r.failures) console.log(`  ${f.id} ${f.problem}\n    Q: ${f.question}\n    A: ${f.answer.replace(/\s+/g, " ").slice(0, 300)}`);
+    }
+  }
 }
 
 function table(rows: EvalReport[]): string {

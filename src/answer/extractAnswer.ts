@@ -4,7 +4,8 @@ import type { SentenceScore } from "../retrieval/scoreSentences.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { AskResponse, Citation } from "../types.js";
 import { expectedAnswerType, type AnswerType } from "../retrieval/answerType.js";
-import { askedYears, distinctiveTerms, missingTerms, yearsGrounded } from "./grounding.js";
+import { askedYears, distinctiveTerms, initialismAliases, missingTerms, yearsGrounded } from "./grounding.js";
+import { combineAliases, NO_ALIASES, type AliasLookup } from "./aliases.js";
 
 export interface AnswerOptions {
   /** Most sentences quoted in one answer. */
@@ -66,14 +67,17 @@ export function extractAnswer(
   /** By docId, what holds for all its passages: "according to CEIAS" is grounded by the source. */
   documentContext: ReadonlyMap<string, DocumentContext>,
   options: AnswerOptions = DEFAULT_ANSWER_OPTIONS,
+  /** The corpus's own equivalent names (`aliasLookupFromJson`), beyond the general rules of `missingTerms`. */
+  aliases: AliasLookup = NO_ALIASES,
 ): AskResponse {
   // Only sentences from passages that mention every figure and name of the question may answer it.
   const named = distinctiveTerms(question);
   const sentencesOf = new Map(passages.map((p) => [p, lookup.within(p)]));
+  const questionAliases = combineAliases(aliases, initialismAliases(question));
   const groundedIn = (evidence: Passage[]) => {
     const mentions = (token: string) =>
       evidence.some((e) => sentencesOf.get(e)!.some((id) => lookup.mentions(id).has(token)) || documentContext.get(e.docId)?.labelTokens.has(token));
-    return missingTerms(named, mentions).length === 0;
+    return missingTerms(named, mentions, questionAliases).length === 0;
   };
   // Decided once for all passages unless each passage must ground the question by itself.
   const groundedForAll = !options.requireGrounding || (options.groundingScope === "passages" ? groundedIn(passages) : undefined);

@@ -1,6 +1,5 @@
 import { resolveConfig } from "../config.js";
 import { loadEmbedder, type LoadedEmbedder } from "../embed/loadEmbedder.js";
-import { loadCorpus } from "../ingest/loadCorpus.js";
 import { openIndex } from "../ingest/openIndex.js";
 import { describeIndex, progressReporter } from "./progress.js";
 import { fail } from "./fail.js";
@@ -12,7 +11,6 @@ try {
   const config = resolveConfig();
   const { result } = await openIndex({
     config,
-    corpus: await loadCorpus(config.corpusDir),
     getEmbedder: async () => (await (model ??= loadEmbedder(config))).embedder,
     force: process.argv.includes("--force"),
     onProgress: progressReporter(),

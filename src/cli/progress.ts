@@ -2,6 +2,7 @@ import type { IngestProgress } from "../ingest/buildIndex.js";
 import type { EnsureIndexResult } from "../ingest/buildIndex.js";
 
 const LABELS: Record<IngestProgress["phase"], { name: string; unit: string }> = {
+  read: { name: "Reading", unit: "files" },
   embed: { name: "Embedding", unit: "texts" },
   graph: { name: "Vector graph", unit: "chunks" },
 };

@@ -2,8 +2,9 @@ import type { RagConfig } from "../config.js";
 import { RagError } from "../errors.js";
 import type { LoadedEmbedder } from "../embed/loadEmbedder.js";
 import { documentContextOf } from "../answer/documentContext.js";
+import { readCorpusAliases } from "../answer/aliases.js";
 import type { EnsureIndexResult, IngestProgress } from "../ingest/buildIndex.js";
-import { loadCorpus, type Corpus } from "../ingest/loadCorpus.js";
+import type { Corpus } from "../ingest/loadCorpus.js";
 import { openIndex } from "../ingest/openIndex.js";
 import { createLexicalIndex } from "../retrieval/lexicalIndex.js";
 import type { RetrievalContext } from "../retrieval/retrieve.js";
@@ -31,16 +32,14 @@ export interface LoadServiceOptions {
   config: RagConfig;
   /** The model, already on its way: it loads while the index is checked, so a fresh index costs no extra wait. */
   model: Promise<LoadedEmbedder>;
-  settings: Omit<Pipeline, "retrieval" | "documentContext">;
+  settings: Omit<Pipeline, "retrieval" | "documentContext" | "aliases" | "locations">;
   hooks?: LoadHooks;
 }
 
 /** Reads the corpus, opens (or builds) the index, warms the answering code up and waits for the model. */
 export async function loadService({ config, model, settings, hooks = {} }: LoadServiceOptions): Promise<LoadedService> {
-  const corpus = await loadCorpus(config.corpusDir);
-  const { result, index } = await openIndex({
+  const { corpus, result, index } = await openIndex({
     config,
-    corpus,
     getEmbedder: async () => (await model).embedder,
     onProgress: hooks.onProgress,
   });
@@ -54,7 +53,13 @@ export async function loadService({ config, model, settings, hooks = {} }: LoadS
     titles: new Map(corpus.documents.map((d) => [d.docId, d.title])),
     documentText: (docId) => documents.get(docId)!.text,
   };
-  const pipeline: Pipeline = { ...settings, retrieval, documentContext: new Map(corpus.documents.map((d) => [d.docId, documentContextOf(d)])) };
+  const pipeline: Pipeline = {
+    ...settings,
+    retrieval,
+    documentContext: new Map(corpus.documents.map((d) => [d.docId, documentContextOf(d)])),
+    aliases: await readCorpusAliases(config.corpusDir),
+    locations: new Map(corpus.documents.map((d) => [d.docId, d.locations])),
+  };
   try {
     await warmUp(pipeline, config.defaultK);
   } catch {

@@ -1,13 +1,19 @@
 import { extractAnswer, type AnswerOptions, type DocumentContext } from "../answer/extractAnswer.js";
+import type { AliasLookup } from "../answer/aliases.js";
 import { retrieve, type Passage, type RetrievalContext, type RetrievalOptions } from "../retrieval/retrieve.js";
 import { createSentenceScorer, type SentenceScore, type SentenceWeights } from "../retrieval/scoreSentences.js";
-import type { AskResponse } from "../types.js";
+import { locationAt } from "../ingest/formats/extract.js";
+import type { AskResponse, DocumentLocation, SourceLocation, Span } from "../types.js";
 
 /** Everything a question is answered with once the service is loaded: the parts and their settings. */
 export interface Pipeline {
   retrieval: RetrievalContext;
+  /** By docId, where its spans sit in the original file (see `DocumentLocation`). */
+  locations: ReadonlyMap<string, readonly DocumentLocation[]>;
   /** By docId, what holds for all its passages (see `documentContextOf`). */
   documentContext: ReadonlyMap<string, DocumentContext>;
+  /** The corpus's own equivalent names, from `<corpusDir>/aliases.json` (see `aliasLookupFromJson`). */
+  aliases: AliasLookup;
   retrievalOptions: RetrievalOptions;
   answerOptions: AnswerOptions;
   sentenceWeights: SentenceWeights;
@@ -31,5 +37,12 @@ export async function retrievePassages(pipeline: Pipeline, text: string, vector:
 export async function answerQuestion(pipeline: Pipeline, question: string, vector: Float32Array, k: number): Promise<AskResponse> {
   const { passages, scoreSentence } = await retrievePassages(pipeline, question, vector, k);
   const { index, lookup } = pipeline.retrieval;
-  return extractAnswer(question, passages, index, lookup, scoreSentence, pipeline.documentContext, pipeline.answerOptions);
+  const response = extractAnswer(question, passages, index, lookup, scoreSentence, pipeline.documentContext, pipeline.answerOptions, pipeline.aliases);
+  return { ...response, citations: response.citations.map((c) => ({ ...c, ...sourceLocation(pipeline, c) })) };
+}
+
+/** The page or heading path of a span's start, for the formats that have them. */
+export function sourceLocation(pipeline: Pipeline, span: Span): SourceLocation {
+  const locations = pipeline.locations.get(span.docId);
+  return locations?.length ? locationAt(locations, span.start) : {};
 }

@@ -1,11 +1,11 @@
 import type { Passage } from "../retrieval/retrieve.js";
-import type { SearchResponse } from "../types.js";
+import type { SearchResponse, SourceLocation, Span } from "../types.js";
 
 /** Scores rank results within one response; four decimals say all that ranking needs. */
 const roundScore = (score: number) => Math.round(score * 10_000) / 10_000;
 
 /** The contract's search response: ranked passages, internal measures left out. */
-export function toSearchResponse(query: string, passages: Passage[]): SearchResponse {
+export function toSearchResponse(query: string, passages: Passage[], locate: (span: Span) => SourceLocation): SearchResponse {
   return {
     query,
     results: passages.map((p, i) => ({
@@ -16,6 +16,7 @@ export function toSearchResponse(query: string, passages: Passage[]): SearchResp
       end: p.end,
       text: p.text,
       score: roundScore(p.score),
+      ...locate(p),
     })),
   };
 }

@@ -1,10 +1,14 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import type { Embedder } from "../embed/embedder.js";
-import { readCurrentBuild } from "../store/buildFiles.js";
+import { BUILD_FILES, readCurrentBuild } from "../store/buildFiles.js";
+import { readStoredDocuments, type StoredDocument } from "../store/storedDocuments.js";
 import { codeFingerprint } from "../store/codeFingerprint.js";
 import { DEFAULT_HNSW, HnswStore, type HnswParameters } from "../store/hnswStore.js";
-import { fingerprintOf, INDEX_FORMAT_VERSION, type IndexManifest, type IndexSettings } from "../store/indexManifest.js";
+import { fingerprintOf, INDEX_FORMAT_VERSION, settingsFingerprintOf, type IndexManifest, type IndexSettings } from "../store/indexManifest.js";
 import { saveIndex } from "../store/saveIndex.js";
-import type { Bm25Parameters } from "../store/indexParts.js";
+import type { Bm25Parameters, SpanRef } from "../store/indexParts.js";
 import { buildLexicalPostings, DEFAULT_BM25 } from "../retrieval/lexicalPostings.js";
 import { buildSentenceTerms } from "../retrieval/sentenceTerms.js";
 import type { Span } from "../types.js";
@@ -12,10 +16,11 @@ import { timeSlices } from "../timeSlices.js";
 import { chunkSentences, type ChunkingOptions } from "./chunk.js";
 import type { Corpus } from "./loadCorpus.js";
 import { splitSentences } from "./sentences.js";
+import { textForModel } from "./textForModel.js";
 
-/** Embedding counts texts (chunks and sentences); building the vector graph counts chunks. */
+/** Reading counts files; embedding counts the texts (chunks and sentences) of new and changed documents; building the vector graph counts chunks. */
 export interface IngestProgress {
-  phase: "embed" | "graph";
+  phase: "read" | "embed" | "graph";
   done: number;
   total: number;
 }
@@ -31,7 +36,7 @@ export interface EnsureIndexOptions {
   codeHash?: string;
   /** Called only when a build is needed, so an up-to-date index never loads the model. */
   getEmbedder: () => Promise<Embedder>;
-  /** Rebuild even when the live build matches. */
+  /** Rebuild everything, even when the live build matches. */
   force?: boolean;
   onProgress?: (progress: IngestProgress) => void;
 }
@@ -46,7 +51,26 @@ export interface EnsureIndexResult {
 
 const PROGRESS_BATCH = 64;
 
-/** Builds the index unless the live build already matches corpus, model, settings and the code that builds it. */
+/** The parts of the live build an incremental build keeps: per document, its spans and vectors. */
+interface Reusable {
+  documents: Map<string, StoredDocument>;
+  chunks: SpanRef[];
+  sentences: SpanRef[];
+  chunkVectors: Float32Array;
+  sentenceVectors: Float32Array;
+  dimensions: number;
+}
+
+const textHashOf = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * Builds the index unless the live build already matches corpus, model,
+ * settings and the code that builds it. A build is incremental: when the live
+ * build was made with the same settings and code, the documents whose text is
+ * unchanged keep their spans and vectors, so only new and changed documents
+ * are embedded; removed ones are gone. The vector graph and the term indexes
+ * are rebuilt over all chunks (seconds, against minutes of embedding).
+ */
 export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIndexResult> {
   const settings: IndexSettings = {
     model: options.model,
@@ -57,52 +81,127 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
     codeHash: options.codeHash ?? codeFingerprint(),
   };
   const fingerprint = fingerprintOf(settings);
+  const settingsFingerprint = settingsFingerprintOf(settings);
   const current = await readCurrentBuild(options.indexDir);
-  if (!options.force && current && current.manifest.fingerprint === fingerprint && current.manifest.formatVersion === INDEX_FORMAT_VERSION) {
+  const sameFormat = current?.manifest.formatVersion === INDEX_FORMAT_VERSION;
+  if (!options.force && current && sameFormat && current.manifest.fingerprint === fingerprint) {
     return { status: "unchanged", dir: current.dir, manifest: current.manifest };
   }
-  const reason = options.force ? "rebuild requested" : current ? describeChange(current.manifest, settings) : "no index yet";
+  const reusable =
+    !options.force && current && sameFormat && current.manifest.settingsFingerprint === settingsFingerprint ? await readReusable(current.dir, current.manifest) : undefined;
 
-  const sentences: Span[] = [];
+  const documents: StoredDocument[] = [];
   const chunks: Span[] = [];
+  const sentences: Span[] = [];
+  const chunkVectors: (Float32Array | undefined)[] = [];
+  const sentenceVectors: (Float32Array | undefined)[] = [];
+  const counts = { added: 0, changed: 0, kept: 0 };
   const slices = timeSlices();
   for (const doc of options.corpus.documents) {
     if (slices.due()) await slices.pause();
-    const docSentences = splitSentences(doc.docId, doc.text);
-    sentences.push(...docSentences);
-    chunks.push(...chunkSentences(doc.text, docSentences, options.chunking));
+    const textHash = textHashOf(doc.text);
+    const before = reusable?.documents.get(doc.docId);
+    const firstChunk = chunks.length;
+    const firstSentence = sentences.length;
+    if (before && before.textHash === textHash) {
+      counts.kept++;
+      copyRows(before.chunkRows, reusable!.chunks, reusable!.chunkVectors, reusable!.dimensions, doc.text, chunks, chunkVectors);
+      copyRows(before.sentenceRows, reusable!.sentences, reusable!.sentenceVectors, reusable!.dimensions, doc.text, sentences, sentenceVectors);
+    } else {
+      counts[before ? "changed" : "added"]++;
+      const docSentences = splitSentences(doc.docId, doc.text);
+      const docChunks = chunkSentences(doc.text, docSentences, options.chunking);
+      chunks.push(...docChunks);
+      sentences.push(...docSentences);
+      chunkVectors.push(...docChunks.map(() => undefined));
+      sentenceVectors.push(...docSentences.map(() => undefined));
+    }
+    documents.push({ ...doc, textHash, chunkRows: [firstChunk, chunks.length], sentenceRows: [firstSentence, sentences.length] });
   }
+  const removed = reusable ? [...reusable.documents.keys()].filter((id) => !options.corpus.documents.some((d) => d.docId === id)).length : 0;
+  const reason = options.force
+    ? "rebuild requested"
+    : !current
+      ? "no index yet"
+      : reusable
+        ? counts.added + counts.changed + removed === 0
+          ? `document metadata changed; all ${counts.kept} documents kept with their vectors`
+          : `corpus changed: ${counts.added} added, ${counts.changed} changed, ${removed} removed, ${counts.kept} kept with their vectors`
+        : describeChange(current.manifest, settings);
 
-  const embedder = await options.getEmbedder();
-  const texts = [...chunks, ...sentences].map((s) => s.text);
-  // Shortest first across the whole corpus: each batch then pads to a length
-  // close to its own texts', which wastes the least compute.
-  const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
-  const vectors = new Array<Float32Array>(texts.length);
-  options.onProgress?.({ phase: "embed", done: 0, total: texts.length });
-  for (let i = 0; i < order.length; i += PROGRESS_BATCH) {
-    const slice = order.slice(i, i + PROGRESS_BATCH);
-    const embedded = await embedder.embed(slice.map((j) => texts[j]!));
-    slice.forEach((j, row) => (vectors[j] = embedded[row]!));
-    options.onProgress?.({ phase: "embed", done: Math.min(i + PROGRESS_BATCH, order.length), total: texts.length });
-  }
+  const spans = [...chunks, ...sentences];
+  const vectors = [...chunkVectors, ...sentenceVectors];
+  // A build that only drops documents or renames them needs no model.
+  const dims = vectors.every(Boolean) && reusable ? reusable.dimensions : await embedMissing(await options.getEmbedder(), spans, vectors, options.onProgress);
 
-  const sentenceVectors = new Float32Array(sentences.length * embedder.dimensions);
-  vectors.slice(chunks.length).forEach((v, i) => sentenceVectors.set(v, i * embedder.dimensions));
+  const sentenceMatrix = new Float32Array(sentences.length * dims);
+  vectors.slice(chunks.length).forEach((v, i) => sentenceMatrix.set(v!, i * dims));
   const manifest: IndexManifest = {
     formatVersion: INDEX_FORMAT_VERSION,
     fingerprint,
+    settingsFingerprint,
     createdAt: new Date().toISOString(),
     ...settings,
-    dimensions: embedder.dimensions,
-    counts: { documents: options.corpus.documents.length, chunks: chunks.length, sentences: sentences.length },
+    dimensions: dims,
+    counts: { documents: documents.length, chunks: chunks.length, sentences: sentences.length },
   };
-  const chunkStore = await HnswStore.build(vectors.slice(0, chunks.length), embedder.dimensions, settings.hnsw, (done) =>
+  const chunkStore = await HnswStore.build(vectors.slice(0, chunks.length) as Float32Array[], dims, settings.hnsw, (done) =>
     options.onProgress?.({ phase: "graph", done, total: chunks.length }),
   );
   const terms = await buildTermIndexes(chunks, sentences, settings.bm25);
-  const dir = await saveIndex(options.indexDir, { manifest, chunkStore, chunks, sentences, sentenceVectors, ...terms });
+  const dir = await saveIndex(options.indexDir, { manifest, documents, chunkStore, chunks, sentences, sentenceVectors: sentenceMatrix, ...terms });
   return { status: "built", dir, manifest, reason };
+}
+
+/** Embeds the spans that have no vector yet, shortest first: each batch then pads to a length close to its own texts', which wastes the least compute. */
+async function embedMissing(embedder: Embedder, spans: Span[], vectors: (Float32Array | undefined)[], onProgress: EnsureIndexOptions["onProgress"]): Promise<number> {
+  const order = spans.map((_, i) => i).filter((i) => !vectors[i]);
+  order.sort((a, b) => spans[a]!.text.length - spans[b]!.text.length);
+  onProgress?.({ phase: "embed", done: 0, total: order.length });
+  for (let i = 0; i < order.length; i += PROGRESS_BATCH) {
+    const slice = order.slice(i, i + PROGRESS_BATCH);
+    const embedded = await embedder.embed(slice.map((j) => textForModel(spans[j]!.text)));
+    slice.forEach((j, row) => (vectors[j] = embedded[row]!));
+    onProgress?.({ phase: "embed", done: Math.min(i + PROGRESS_BATCH, order.length), total: order.length });
+  }
+  return embedder.dimensions;
+}
+
+/** Appends a kept document's spans (texts from the unchanged document) and their stored vectors. */
+function copyRows(
+  [first, end]: [number, number],
+  refs: SpanRef[],
+  matrix: Float32Array,
+  dims: number,
+  text: string,
+  spans: Span[],
+  vectors: (Float32Array | undefined)[],
+): void {
+  for (let row = first; row < end; row++) {
+    const ref = refs[row]!;
+    spans.push({ ...ref, text: text.slice(ref.start, ref.end) });
+    vectors.push(matrix.slice(row * dims, (row + 1) * dims));
+  }
+}
+
+/** What the live build offers for reuse, or undefined when any part of it cannot be read (then everything is embedded again). */
+async function readReusable(dir: string, manifest: IndexManifest): Promise<Reusable | undefined> {
+  try {
+    const stored = await readStoredDocuments(dir);
+    if (!stored) return undefined;
+    const refs = async (file: string) => JSON.parse(await readFile(path.join(dir, file), "utf8")) as SpanRef[];
+    const chunks = await refs(BUILD_FILES.chunks);
+    const sentences = await refs(BUILD_FILES.sentences);
+    const bytes = await readFile(path.join(dir, BUILD_FILES.sentenceVectors));
+    const sentenceVectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const chunkVectors = HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw).vectors();
+    const dims = manifest.dimensions;
+    const fits = stored.every((d) => d.chunkRows[1] <= chunks.length && d.sentenceRows[1] <= sentences.length);
+    if (!fits || chunkVectors.length !== chunks.length * dims || sentenceVectors.length !== sentences.length * dims) return undefined;
+    return { documents: new Map(stored.map((d) => [d.docId, d])), chunks, sentences, chunkVectors, sentenceVectors, dimensions: dims };
+  } catch {
+    return undefined;
+  }
 }
 
 /** One vocabulary, numbering the sentence terms and then the BM25 postings (built last, so their runs cover every term). */

@@ -1,80 +1,140 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
 import { RagError } from "../errors.js";
 import type { CorpusDocument } from "../types.js";
+import { timeSlices } from "../timeSlices.js";
+import { MANIFEST_FILE, normalisePath, readCorpusManifest } from "./corpusManifest.js";
+import { assignDocIds, DOC_ID, titleFromFileName } from "./docIds.js";
+import { EXTRACTOR_VERSION, extractDocument, SUPPORTED_EXTENSIONS } from "./formats/extract.js";
 
-const SUPPORTED_MANIFEST_VERSION = 1;
-const DOC_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-interface ManifestEntry {
-  docId: string;
+/** A document as ingested: what the API serves, and where it came from. */
+export interface IngestedDocument extends CorpusDocument {
+  /** Path relative to the corpus folder, "/" separated. */
   file: string;
-  sourceFile?: string;
-  title: string;
-  author?: string | null;
-  publisher?: string | null;
-  date?: string | null;
+  /** sha256 of the file's bytes. */
+  fileHash: string;
+  /** `EXTRACTOR_VERSION` of the code that made `text` from the bytes. */
+  extractor: string;
+  /** The metadata the file itself states, before the manifest overrides it. */
+  stated: StatedMetadata;
 }
+
+export type StatedMetadata = Partial<Record<"title" | "author" | "publisher" | "date", string>>;
 
 export interface Corpus {
-  documents: CorpusDocument[];
+  documents: IngestedDocument[];
   /** sha256 over every document's id, metadata and text: changes whenever the corpus does. */
   hash: string;
+  /** Files left out, and why (an unsupported type, a file that could not be read). */
+  skipped: { file: string; reason: string }[];
 }
 
-/** Reads `manifest.json` and the texts it lists, verbatim, refusing anything ambiguous. */
-export async function loadCorpus(corpusDir: string): Promise<Corpus> {
-  const manifestPath = path.join(corpusDir, "manifest.json");
-  let manifest: { formatVersion?: unknown; documents?: unknown };
+export interface LoadCorpusOptions {
+  /**
+   * Documents of the live build, by file: their text is reused while the
+   * file's bytes and the extractor are unchanged, so an HTML or PDF file is
+   * extracted once, never again differently.
+   */
+  previous?: () => Promise<ReadonlyMap<string, IngestedDocument> | undefined>;
+  onProgress?: (progress: { phase: "read"; done: number; total: number }) => void;
+}
+
+// The folder's own settings, not documents: the manifest, and the answer code's alias groups
+// (named here, not imported, so that src/answer stays out of the index fingerprint).
+const CORPUS_SETTINGS_FILES = new Set([MANIFEST_FILE, "aliases.json"]);
+const VERBATIM = new Set([".txt", ".md", ".markdown"]);
+const isHidden = (relative: string) => relative.split("/").some((part) => part.startsWith("."));
+
+/**
+ * Every `.txt`, `.md`, `.html` and `.pdf` file under the folder (recursively,
+ * hidden ones left out), with metadata from the file itself (front matter or
+ * first heading, `<title>` and meta tags, PDF info, else the file name) and a
+ * `manifest.json`, if there is one, overriding it per file.
+ */
+export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions = {}): Promise<Corpus> {
+  const manifest = await readCorpusManifest(corpusDir);
+  let entries;
   try {
-    manifest = JSON.parse(await readFile(manifestPath, "utf8"));
-  } catch (cause) {
-    throw new RagError("corpus_invalid", `Cannot read corpus manifest ${manifestPath}: ${(cause as Error).message}`, { cause });
+    entries = await readdir(corpusDir, { recursive: true, withFileTypes: true });
+  } catch (error) {
+    throw new RagError("corpus_invalid", `Cannot read the corpus folder ${corpusDir}: ${(error as Error).message}`);
   }
-  if (manifest.formatVersion !== SUPPORTED_MANIFEST_VERSION) {
-    throw new RagError(
-      "corpus_invalid",
-      `Corpus manifest ${manifestPath} has formatVersion ${JSON.stringify(manifest.formatVersion)}; this build reads version ${SUPPORTED_MANIFEST_VERSION}.`,
-    );
+  const skipped: Corpus["skipped"] = [];
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const file = normalisePath(path.relative(corpusDir, path.join(entry.parentPath, entry.name)));
+    if (isHidden(file) || CORPUS_SETTINGS_FILES.has(file) || manifest.ignore.has(file)) continue;
+    if (SUPPORTED_EXTENSIONS.includes(path.extname(file).toLowerCase())) files.push(file);
+    else skipped.push({ file, reason: `not a supported type (${SUPPORTED_EXTENSIONS.join(", ")})` });
   }
-  if (!Array.isArray(manifest.documents) || manifest.documents.length === 0) {
-    throw new RagError("corpus_invalid", `Corpus manifest ${manifestPath} lists no documents.`);
+  files.sort();
+  for (const listed of manifest.entries.keys()) {
+    if (!files.includes(listed)) throw new RagError("corpus_invalid", `Corpus manifest lists ${listed}, which is not a supported file in ${corpusDir}.`);
   }
-  const seen = new Set<string>();
-  const documents: CorpusDocument[] = [];
-  for (const entry of manifest.documents as ManifestEntry[]) {
-    if (typeof entry.docId !== "string" || !DOC_ID.test(entry.docId)) {
-      throw new RagError("corpus_invalid", `Corpus manifest ${manifestPath}: docId ${JSON.stringify(entry.docId)} is not a lowercase slug.`);
-    }
-    if (seen.has(entry.docId)) {
-      throw new RagError("corpus_invalid", `Corpus manifest ${manifestPath}: docId ${entry.docId} appears twice.`);
-    }
-    if (typeof entry.title !== "string" || typeof entry.file !== "string") {
-      throw new RagError("corpus_invalid", `Corpus manifest ${manifestPath}: document ${entry.docId} needs a title and a file.`);
-    }
-    seen.add(entry.docId);
-    const filePath = path.join(corpusDir, entry.file);
-    let text: string;
+  const givenIds = new Map<string, string>();
+  for (const [file, entry] of manifest.entries) if (entry.docId !== undefined) givenIds.set(file, entry.docId);
+  const ids = assignDocIds(files, givenIds);
+  const seen = new Map<string, string>();
+  for (const [file, docId] of ids) {
+    if (!DOC_ID.test(docId)) throw new RagError("corpus_invalid", `Corpus manifest: docId ${JSON.stringify(docId)} of ${file} is not a lowercase slug.`);
+    if (seen.has(docId)) throw new RagError("corpus_invalid", `Corpus manifest: docId ${docId} is given to both ${seen.get(docId)} and ${file}.`);
+    seen.set(docId, file);
+  }
+
+  const documents: IngestedDocument[] = [];
+  let previous: Promise<ReadonlyMap<string, IngestedDocument> | undefined> | undefined;
+  const slices = timeSlices();
+  for (const [i, file] of files.entries()) {
+    if (slices.due()) await slices.pause();
+    const bytes = await readFile(path.join(corpusDir, file));
+    const fileHash = createHash("sha256").update(bytes).digest("hex");
+    // Plain text and Markdown are their own text: only other formats look the live build up.
+    const before = VERBATIM.has(path.extname(file).toLowerCase()) ? undefined : (await (previous ??= options.previous?.() ?? Promise.resolve(undefined)))?.get(file);
+    const reusable = before && before.fileHash === fileHash && before.extractor === EXTRACTOR_VERSION;
+    let extracted;
     try {
-      text = await readFile(filePath, "utf8");
-    } catch (cause) {
-      throw new RagError("corpus_invalid", `Cannot read ${filePath} (document ${entry.docId}): ${(cause as Error).message}`, { cause });
+      extracted = reusable ? { text: before.text, metadata: before.stated, locations: before.locations } : await extractDocument(bytes, file);
+    } catch (error) {
+      if (manifest.entries.has(file)) throw error;
+      skipped.push({ file, reason: (error as Error).message });
+      continue;
+    } finally {
+      options.onProgress?.({ phase: "read", done: i + 1, total: files.length });
     }
+    if (extracted.text.trim() === "") {
+      skipped.push({ file, reason: "it holds no text" });
+      continue;
+    }
+    const entry = manifest.entries.get(file);
+    const stated = (field: "author" | "publisher" | "date") => (entry && entry[field] !== undefined ? entry[field] : extracted.metadata[field]) ?? null;
     documents.push({
-      docId: entry.docId,
-      title: entry.title,
-      author: entry.author ?? null,
-      publisher: entry.publisher ?? null,
-      date: entry.date ?? null,
-      sourceFile: entry.sourceFile ?? entry.file,
-      text,
+      docId: ids.get(file)!,
+      title: entry?.title ?? extracted.metadata.title ?? titleFromFileName(file),
+      author: stated("author"),
+      publisher: stated("publisher"),
+      date: stated("date"),
+      sourceFile: entry?.sourceFile ?? file,
+      text: extracted.text,
+      locations: extracted.locations,
+      file,
+      fileHash,
+      extractor: EXTRACTOR_VERSION,
+      stated: extracted.metadata,
     });
   }
-  return { documents, hash: hashDocuments(documents) };
+  if (documents.length === 0) {
+    throw new RagError(
+      "corpus_invalid",
+      `The corpus folder ${corpusDir} holds no document to serve: put ${SUPPORTED_EXTENSIONS.join(", ")} files in it (subfolders count).` +
+        (skipped.length ? ` Left out: ${skipped.map((s) => `${s.file} (${s.reason})`).join("; ")}.` : ""),
+    );
+  }
+  return { documents, hash: hashDocuments(documents), skipped };
 }
 
-export function hashDocuments(documents: CorpusDocument[]): string {
+export function hashDocuments(documents: readonly CorpusDocument[]): string {
   const hash = createHash("sha256");
   for (const doc of documents) {
     hash.update(JSON.stringify([doc.docId, doc.title, doc.author, doc.publisher, doc.date, doc.sourceFile]));

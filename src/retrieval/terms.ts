@@ -1,3 +1,5 @@
+import { textForModel } from "../ingest/textForModel.js";
+
 // Function words carry no evidence of an answer; dropping them keeps lexical
 // overlap about the question's content.
 const STOPWORDS = new Set(
@@ -8,9 +10,9 @@ const STOPWORDS = new Set(
     "according much many").split(" "),
 );
 
-/** Lowercased word and number tokens, e.g. "$30", "71.7", "sakhalin-2". */
+/** Lowercased word and number tokens, e.g. "$30", "71.7", "sakhalin-2"; a word broken across lines is one ("govern-\nment"). */
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:[.,'’-][\p{L}\p{N}]+)*/gu) ?? [];
+  return textForModel(text).toLowerCase().match(/[\p{L}\p{N}]+(?:[.,'’-][\p{L}\p{N}]+)*/gu) ?? [];
 }
 
 // Stemming runs for every word of every candidate sentence of every question;
@@ -45,6 +47,7 @@ const POSSESSIVE = /['’]s$/;
 
 /** Words as written, case kept and trailing punctuation and possessive 's dropped: "Japan's" → "Japan", "$3" → "$3". */
 export function casedWords(text: string): string[] {
+  text = textForModel(text);
   const words = text.match(NOT_PLAIN_ASCII.test(text) ? WORD : ASCII_WORD) ?? [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;

@@ -1,6 +1,8 @@
-import express, { type ErrorRequestHandler, type RequestHandler } from "express";
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
+import multer from "multer";
 import { RagError, toErrorBody } from "../errors.js";
 import type { Rag } from "../rag.js";
+import { authorize } from "../core/documentChanges.js";
 
 const MAX_BODY = "32kb";
 
@@ -31,16 +33,26 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
   app.get("/v1/documents/:docId", (req, res) => {
     res.json(rag.getDocument(req.params.docId));
   });
+  // Checked before the body is read: without the token, an upload is refused unread.
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: rag.config.maxUploadBytes, files: 1, fields: 0 } }).single("file");
+  app.post("/v1/documents", authorizeChange(rag), requireMultipart, upload, async (req, res) => {
+    const file = req.file;
+    const response = await rag.addDocument({ token: bearer(req), fileName: file?.originalname, bytes: file?.buffer });
+    res.status(response.status === "added" ? 201 : 200).json(response);
+  });
+  app.delete("/v1/documents/:docId", async (req, res) => {
+    res.json(await rag.removeDocument({ token: bearer(req), docId: req.params.docId }));
+  });
 
   const allowed: Record<string, string> = {
     "/v1/search": "POST",
     "/v1/ask": "POST",
-    "/v1/documents": "GET",
+    "/v1/documents": "GET, POST",
     "/healthz": "GET",
     "/readyz": "GET",
   };
   app.use((req, res, next) => {
-    const allow = allowed[req.path] ?? (req.path.startsWith("/v1/documents/") ? "GET" : undefined);
+    const allow = allowed[req.path] ?? (req.path.startsWith("/v1/documents/") ? "GET, DELETE" : undefined);
     if (allow) {
       res.setHeader("Allow", allow);
       return next(new RagError("method_not_allowed", `${req.method} is not allowed on ${req.path}; use ${allow}.`));
@@ -50,6 +62,25 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
   app.use(errorHandler(log));
   return app;
 }
+
+const bearer = (req: Request) => /^Bearer (.+)$/i.exec(req.get("authorization") ?? "")?.[1]?.trim();
+
+/** The admin check of the core, run before the upload is read. */
+const authorizeChange = (rag: Rag): RequestHandler => (req, _res, next) => {
+  try {
+    authorize(rag.config, bearer(req));
+    next();
+  } catch (error) {
+    next(error);
+  }
+};
+
+const requireMultipart: RequestHandler = (req, _res, next) => {
+  if (!req.is("multipart/form-data")) {
+    return next(new RagError("unsupported_media_type", 'Send the document as multipart/form-data with the file in the field "file" (curl -F file=@report.pdf).'));
+  }
+  next();
+};
 
 const requireJson: RequestHandler = (req, _res, next) => {
   if (!req.is("application/json")) {
@@ -67,8 +98,12 @@ function errorHandler(log: (message: string) => void): ErrorRequestHandler {
   };
 }
 
-/** body-parser reports bad bodies with a `type`; they become the contract's 4xx errors. */
+/** body-parser and multer report bad bodies with a `type` or a `code`; they become the contract's 4xx errors. */
 function fromBodyParser(error: unknown): RagError | undefined {
+  if (error instanceof multer.MulterError) {
+    if (error.code === "LIMIT_FILE_SIZE") return new RagError("payload_too_large", `The document is larger than MAX_UPLOAD_BYTES (${error.message}).`);
+    return new RagError("invalid_request", `The upload was refused: ${error.message} (send one file in the field "file", nothing else).`);
+  }
   const type = (error as { type?: string } | null)?.type;
   if (type === "entity.parse.failed") return new RagError("invalid_json", "The request body is not valid JSON.");
   if (type === "entity.too.large") return new RagError("payload_too_large", `The request body is larger than ${MAX_BODY}.`);

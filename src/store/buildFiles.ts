@@ -6,6 +6,7 @@ import { INDEX_FORMAT_VERSION, type IndexManifest } from "./indexManifest.js";
 /** Where the parts of one build live inside its directory. */
 export const BUILD_FILES = {
   manifest: "manifest.json",
+  documents: "documents.json",
   chunkVectors: "chunks.hnsw",
   chunks: "chunks.json",
   sentences: "sentences.json",

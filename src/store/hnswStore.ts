@@ -90,6 +90,12 @@ export class HnswStore implements VectorStore {
     return neighbors.map((id, i) => ({ id, score: 1 - distances[i]! }));
   }
 
+  /** Every stored (unit) vector, row `id` at `id * dimensions`: what an incremental build keeps of the documents it does not re-embed. */
+  vectors(): Float32Array {
+    this.rows ??= this.copyRows();
+    return this.rows;
+  }
+
   /**
    * The exact top `k` by a scan of every stored vector, whatever the store's
    * size: what the graph's answers are measured against (its recall). Large

@@ -3,7 +3,7 @@ import type { HnswParameters } from "./hnswStore.js";
 import type { Bm25Parameters } from "./indexParts.js";
 
 /** Bumped whenever the on-disk layout changes; a build of another version is rebuilt, never misread. */
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 
 export interface IndexSettings {
   model: { id: string; quantized: boolean };
@@ -20,19 +20,28 @@ export interface IndexManifest extends IndexSettings {
   formatVersion: number;
   /** Hash of everything that determines the build's content (`IndexSettings` and the format version). */
   fingerprint: string;
+  /**
+   * The same without the corpus: a build whose settings fingerprint matches
+   * made its spans and vectors the way a new build would, so an incremental
+   * build keeps those of the documents whose text is unchanged.
+   */
+  settingsFingerprint: string;
   createdAt: string;
   dimensions: number;
   counts: { documents: number; chunks: number; sentences: number };
 }
 
 export function fingerprintOf(settings: IndexSettings): string {
+  return createHash("sha256").update(JSON.stringify([settingsFingerprintOf(settings), settings.corpusHash])).digest("hex");
+}
+
+export function settingsFingerprintOf(settings: Omit<IndexSettings, "corpusHash">): string {
   const canonical = JSON.stringify({
     formatVersion: INDEX_FORMAT_VERSION,
     model: { id: settings.model.id, quantized: settings.model.quantized },
     chunking: { maxChars: settings.chunking.maxChars, overlapChars: settings.chunking.overlapChars },
     hnsw: { m: settings.hnsw.m, efConstruction: settings.hnsw.efConstruction, efSearch: settings.hnsw.efSearch },
     bm25: { k1: settings.bm25.k1, b: settings.bm25.b, delta: settings.bm25.delta },
-    corpusHash: settings.corpusHash,
     codeHash: settings.codeHash,
   });
   return createHash("sha256").update(canonical).digest("hex");

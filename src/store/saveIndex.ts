@@ -4,10 +4,12 @@ import type { Span } from "../types.js";
 import { BUILD_FILES, publishBuild } from "./buildFiles.js";
 import type { HnswStore } from "./hnswStore.js";
 import type { IndexManifest } from "./indexManifest.js";
+import type { StoredDocument } from "./storedDocuments.js";
 import type { LexicalPostings, SentenceTerms, SpanRef, StoredArray, Vocabulary } from "./indexParts.js";
 
 export interface IndexParts {
   manifest: IndexManifest;
+  documents: StoredDocument[];
   chunkStore: HnswStore;
   chunks: Span[];
   sentences: Span[];
@@ -24,6 +26,7 @@ const bytesOf = (v: StoredArray) => new Uint8Array(v.buffer, v.byteOffset, v.byt
 export async function saveIndex(indexDir: string, parts: IndexParts): Promise<string> {
   return publishBuild(indexDir, parts.manifest, async (dir) => {
     parts.chunkStore.save(path.join(dir, BUILD_FILES.chunkVectors));
+    await writeFile(path.join(dir, BUILD_FILES.documents), JSON.stringify(parts.documents));
     await writeFile(path.join(dir, BUILD_FILES.chunks), JSON.stringify(parts.chunks.map(toRef)));
     await writeFile(path.join(dir, BUILD_FILES.sentences), JSON.stringify(parts.sentences.map(toRef)));
     await writeFile(path.join(dir, BUILD_FILES.sentenceVectors), bytesOf(parts.sentenceVectors));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { extractAnswer, NOT_ANSWERED, type DocumentContext } from "../../src/answer/extractAnswer.js";
+import { aliasLookupFromJson } from "../../src/answer/aliases.js";
+import { DEFAULT_ANSWER_OPTIONS, extractAnswer, NOT_ANSWERED, type DocumentContext } from "../../src/answer/extractAnswer.js";
 import { splitSentences } from "../../src/ingest/sentences.js";
 import type { Passage } from "../../src/retrieval/retrieve.js";
 import type { SentenceScore } from "../../src/retrieval/scoreSentences.js";
@@ -86,5 +87,18 @@ describe("extractAnswer", () => {
   it("abstains when the question names something the passages never mention", () => {
     const answer = ask("How much did South Korea pledge?", { "Japan later": { score: 0.95, typed: true } });
     expect(answer.answerable).toBe(false);
+  });
+
+  it("takes the corpus's aliases as a parameter: 'Kyiv' is grounded by 'Ukraine' only when they say so", () => {
+    const scores = scorer({ "Japan later": { score: 0.95, typed: true } });
+    const question = "How much did Japan pledge to Kyiv?";
+    expect(extractAnswer(question, [passage], index, lookup, scores, context).answerable).toBe(false);
+    const aliases = aliasLookupFromJson({ groups: [["Ukraine", "Kyiv"]] });
+    const answer = extractAnswer(question, [passage], index, lookup, scores, context, DEFAULT_ANSWER_OPTIONS, aliases);
+    expect(answer.citations[0]!.text).toBe("Japan later pledged $3 billion to Ukraine.");
+  });
+
+  it("grounds a demonym by its country without any aliases", () => {
+    expect(ask("How much did Japan pledge to the Ukrainian side?", { "Japan later": { score: 0.95, typed: true } }).answerable).toBe(true);
   });
 });

@@ -62,7 +62,7 @@ describe("command line", () => {
     try {
       const result = await cli("ingest.ts", [], { MODELS_DIR: empty, INDEX_DIR: index });
       expect(result.code).toBe(1);
-      const lines = result.stderr.trim().split("\n").filter((l) => !l.startsWith("Embedding"));
+      const lines = result.stderr.trim().split("\n").filter((l) => !/^(?:Reading|Embedding)\b/.test(l));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^Error: Embedding model Xenova\/all-MiniLM-L6-v2 .* missing .* in .*; .*MODELS_DIR/);
       expect(lines[0]).toContain(empty);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildTermIndexes, ensureIndex, type EnsureIndexOptions } from "../../src/ingest/buildIndex.js";
 import { loadCorpus } from "../../src/ingest/loadCorpus.js";
 import { loadIndex } from "../../src/store/loadIndex.js";
+import type { HnswStore } from "../../src/store/hnswStore.js";
 import { INDEX_FORMAT_VERSION } from "../../src/store/indexManifest.js";
 import { codeFingerprint } from "../../src/store/codeFingerprint.js";
 import { DEFAULT_BM25 } from "../../src/retrieval/lexicalPostings.js";
@@ -70,12 +71,40 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(second.result.dir).toBe(first.result.dir);
   });
 
-  it("rebuilds when the corpus text changes", async () => {
+  it("rebuilds incrementally when a document's text changes: only that document is embedded again, to the same index a full build makes", async () => {
     await run();
     await writeCorpus("Kishida spoke on February 15. Sanctions would be agreed with Western partners.");
-    const again = await run();
-    expect(again.result.status).toBe("built");
-    expect(again.result.reason).toBe("corpus changed");
+    const texts: string[] = [];
+    const embedder = fakeEmbedder();
+    const recording = { ...embedder, embed: async (batch: string[]) => (texts.push(...batch), embedder.embed(batch)) };
+    const again = await run({ getEmbedder: async () => recording });
+    expect(again.result).toMatchObject({ status: "built", reason: "corpus changed: 0 added, 1 changed, 0 removed, 1 kept with their vectors" });
+    expect(texts.length).toBeGreaterThan(0);
+    expect(texts.some((t) => t.includes("Japan froze"))).toBe(false);
+    const corpus = await loadCorpus(corpusDir);
+    const incremental = await loadIndex(again.result.dir, again.result.manifest, corpus.documents);
+    const full = await run({ force: true });
+    const whole = await loadIndex(full.result.dir, full.result.manifest, corpus.documents);
+    expect(incremental.chunks).toEqual(whole.chunks);
+    expect(incremental.sentences).toEqual(whole.sentences);
+    expect(incremental.sentenceVectors).toEqual(whole.sentenceVectors);
+    expect((incremental.chunkStore as HnswStore).vectors()).toEqual((whole.chunkStore as HnswStore).vectors());
+    expect(incremental.lexicalPostings).toEqual(whole.lexicalPostings);
+  });
+
+  it("drops a removed document and keeps the others' vectors, embedding nothing", async () => {
+    await run();
+    await rm(path.join(corpusDir, "b.txt"));
+    await writeFile(
+      path.join(corpusDir, "manifest.json"),
+      JSON.stringify({ formatVersion: 1, documents: [{ docId: "doc-a", file: "a.txt", title: "A", author: null, publisher: null, date: null }] }),
+    );
+    const after = await run();
+    expect(after.result.reason).toBe("corpus changed: 0 added, 0 changed, 1 removed, 1 kept with their vectors");
+    expect(after.loaded).toBe(0);
+    const corpus = await loadCorpus(corpusDir);
+    const index = await loadIndex(after.result.dir, after.result.manifest, corpus.documents);
+    expect(new Set(index.chunks.map((c) => c.docId))).toEqual(new Set(["doc-a"]));
   });
 
   it("rebuilds when the model id or precision changes", async () => {
@@ -148,7 +177,7 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
   it("rebuilds a build whose manifest predates the code hash instead of trusting it", async () => {
     const { result } = await run();
     const file = path.join(result.dir, "manifest.json");
-    const { codeHash: _, fingerprint: __, ...rest } = JSON.parse(await readFile(file, "utf8"));
+    const { codeHash: _, fingerprint: __, settingsFingerprint: ___, ...rest } = JSON.parse(await readFile(file, "utf8"));
     // As the code before the code hash wrote it: a hand-bumped chunking strategy, in the fingerprint too.
     const { formatVersion, model, chunking, hnsw, bm25, corpusHash } = { ...rest, chunking: { strategy: "sentences-v2", ...rest.chunking } };
     const fingerprint = createHash("sha256").update(JSON.stringify({ formatVersion, model, chunking, hnsw, bm25, corpusHash })).digest("hex");

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chunkSentences, type ChunkingOptions } from "../../src/ingest/chunk.js";
 import { loadCorpus } from "../../src/ingest/loadCorpus.js";
-import { splitSentences } from "../../src/ingest/sentences.js";
+import { splitSentences, textBlocks } from "../../src/ingest/sentences.js";
 import type { CorpusDocument, Span } from "../../src/types.js";
 
 const corpusDir = fileURLToPath(new URL("../../corpus", import.meta.url));
@@ -171,5 +171,86 @@ describe("chunkSentences on a single over-long sentence", () => {
     const t = "One. Two. Three.";
     const chunks = chunkSentences(t, splitSentences("d", t), { maxChars: 100, overlapChars: 10 });
     expect(chunks).toEqual([{ docId: "d", start: 0, end: t.length, text: t }]);
+  });
+});
+
+/** Section openers: headings with no heading right before them. */
+function sectionStarts(text: string): number[] {
+  const blocks = textBlocks(text);
+  return blocks.filter((b, i) => b.kind === "heading" && blocks[i - 1]?.kind !== "heading").map((b) => b.start);
+}
+
+/** What chunks must respect at headings, for any chunking options. */
+function expectChunksFollowSections(text: string, chunks: Span[], options: ChunkingOptions, label: string) {
+  const headings = textBlocks(text).filter((b) => b.kind === "heading");
+  const openers = sectionStarts(text);
+  chunks.forEach((chunk, i) => {
+    for (const h of openers.filter((h) => h > chunk.start && h < chunk.end)) {
+      // A chunk runs on into a new section only while it holds little.
+      expect(text.slice(chunk.start, h).trimEnd().length, `${label} chunk ${i} runs across a heading`).toBeLessThan(0.7 * options.maxChars);
+    }
+    const endsInHeading = headings.some((h) => h.end === chunk.end && h.start > chunk.start);
+    if (i < chunks.length - 1) expect(endsInHeading, `${label} chunk ${i} ends with a heading`).toBe(false);
+    const previous = chunks[i - 1];
+    if (previous) {
+      const repeated = openers.filter((h) => h > chunk.start && h < previous.end);
+      expect(repeated, `${label} chunk ${i} repeats the section before its heading`).toEqual([]);
+    }
+  });
+}
+
+describe("chunkSentences at headings", () => {
+  const paragraph = (topic: string) =>
+    `Japan supported ${topic} in many ways. It coordinated with the G7 on ${topic}. ` + `Officials reviewed ${topic} every quarter and reported to the Diet.`;
+  const text = [
+    "Japan and Ukraine",
+    "By a staff writer",
+    "",
+    "1 Finance",
+    "",
+    paragraph("budget aid"),
+    "",
+    paragraph("loans"),
+    "",
+    "2 Energy",
+    "",
+    paragraph("transformers"),
+    "",
+    "Getting started",
+    "===============",
+    "",
+    paragraph("demining"),
+  ].join("\n");
+  const options = { maxChars: 300, overlapChars: 150 };
+  const chunks = chunkSentences(text, splitSentences("d", text), options);
+
+  it("starts a chunk at each heading that follows a chunk with substance, repeating nothing before it", () => {
+    for (const heading of ["2 Energy", "Getting started"]) {
+      const at = text.indexOf(heading);
+      expect(chunks.some((c) => c.start === at), heading).toBe(true);
+      expect(chunks.some((c) => c.start < at && c.end > at), `${heading} is inside a chunk`).toBe(false);
+    }
+    expectChunksFollowSections(text, chunks, options, "synthetic");
+  });
+
+  it("keeps a title and byline with the section that follows them", () => {
+    expect(chunks[0]!.text.startsWith("Japan and Ukraine\nBy a staff writer\n\n1 Finance\n\nJapan supported budget aid")).toBe(true);
+  });
+
+  it("still overlaps chunks inside a section", () => {
+    const finance = chunks.filter((c) => c.end <= text.indexOf("2 Energy"));
+    expect(finance.length).toBeGreaterThan(1);
+    expect(finance.slice(1).some((c, i) => c.start < finance[i]!.end)).toBe(true);
+  });
+
+  it.each(SETTINGS)("holds over the corpus, as it comes and hard-wrapped, with maxChars $maxChars, overlapChars $overlapChars", (settings) => {
+    for (const doc of documents) {
+      for (const [label, version] of [
+        [doc.docId, doc.text],
+        [`${doc.docId} wrapped`, doc.text.replace(/^(.{60,}?) /gm, "$1\n")],
+      ] as const) {
+        expectChunksFollowSections(version, chunkSentences(version, splitSentences(doc.docId, version), settings), settings, label);
+      }
+    }
   });
 });

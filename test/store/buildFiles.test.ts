@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RagError } from "../../src/errors.js";
 import { assertCompatible, BUILD_FILES, publishBuild, readCurrentBuild } from "../../src/store/buildFiles.js";
-import { fingerprintOf, INDEX_FORMAT_VERSION, type IndexManifest, type IndexSettings } from "../../src/store/indexManifest.js";
+import { fingerprintOf, settingsFingerprintOf, INDEX_FORMAT_VERSION, type IndexManifest, type IndexSettings } from "../../src/store/indexManifest.js";
 
 // Lets one test make the rename of a finished build fail, as a crash at that step would.
 const faults = vi.hoisted(() => ({ failRenameInto: null as string | null }));
@@ -34,6 +34,7 @@ function manifestFor(corpusHash: string, overrides: Partial<IndexManifest> = {})
     ...settings,
     formatVersion: INDEX_FORMAT_VERSION,
     fingerprint: fingerprintOf(settings),
+    settingsFingerprint: settingsFingerprintOf(settings),
     createdAt: "2024-01-01T00:00:00.000Z",
     dimensions: 384,
     counts: { documents: 1, chunks: 2, sentences: 3 },
