@@ -1,6 +1,6 @@
 import { createRag } from "../rag.js";
 import type { AskResponse } from "../types.js";
-import { describeIndex, progressReporter } from "./progress.js";
+import { describeIndex, describeSkipped, progressReporter } from "./progress.js";
 import { fail } from "./fail.js";
 
 // npm run ask -- "question" [--json]
@@ -16,6 +16,7 @@ try {
   const rag = createRag();
   await rag.load({
     onProgress: progressReporter(),
+    onSkipped: (skipped) => process.stderr.write(describeSkipped(skipped) + "\n"),
     onIndex: (r) => r.status === "built" && process.stderr.write(describeIndex(r) + "\n"),
   });
   const response = await rag.ask({ question });

@@ -1,7 +1,7 @@
 import { resolveConfig } from "../config.js";
 import { loadEmbedder, type LoadedEmbedder } from "../embed/loadEmbedder.js";
 import { openIndex } from "../ingest/openIndex.js";
-import { describeIndex, progressReporter } from "./progress.js";
+import { describeIndex, describeSkipped, progressReporter } from "./progress.js";
 import { fail } from "./fail.js";
 
 // npm run ingest [-- --force]: builds the index unless it already matches corpus, model and code,
@@ -9,12 +9,13 @@ import { fail } from "./fail.js";
 let model: Promise<LoadedEmbedder> | undefined;
 try {
   const config = resolveConfig();
-  const { result } = await openIndex({
+  const { corpus, result } = await openIndex({
     config,
     getEmbedder: async () => (await (model ??= loadEmbedder(config))).embedder,
     force: process.argv.includes("--force"),
     onProgress: progressReporter(),
   });
+  if (corpus.skipped.length) console.error(describeSkipped(corpus.skipped));
   console.log(describeIndex(result));
   await (await model)?.close();
 } catch (error) {

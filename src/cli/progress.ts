@@ -36,6 +36,11 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (
   };
 }
 
+/** One line per file of the corpus folder that is not served, so a user sees why a document is missing. */
+export function describeSkipped(skipped: readonly { file: string; reason: string }[]): string {
+  return [`Left out ${skipped.length} file${skipped.length === 1 ? "" : "s"} of the corpus folder:`, ...skipped.map((s) => `  ${s.file}: ${s.reason}`)].join("\n");
+}
+
 export function describeIndex(result: EnsureIndexResult): string {
   const { counts, model } = result.manifest;
   const what = `${counts.documents} documents, ${counts.chunks} chunks, ${counts.sentences} sentences, model ${model.id}${model.quantized ? " (quantized)" : ""}`;

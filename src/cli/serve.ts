@@ -1,6 +1,6 @@
 import { createRag } from "../rag.js";
 import { createApp } from "../server/app.js";
-import { describeIndex, progressReporter } from "./progress.js";
+import { describeIndex, describeSkipped, progressReporter } from "./progress.js";
 import { fail } from "./fail.js";
 
 // npm start: listens at once (so /healthz answers), then loads or builds the index; /readyz turns 200 when done.
@@ -15,7 +15,11 @@ try {
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   const started = Date.now();
-  await rag.load({ onProgress: progressReporter(), onIndex: (r) => console.log(describeIndex(r)) });
+  await rag.load({
+    onProgress: progressReporter(),
+    onSkipped: (skipped) => console.error(describeSkipped(skipped)),
+    onIndex: (r) => console.log(describeIndex(r)),
+  });
   console.log(`Ready in ${Date.now() - started} ms.`);
 } catch (error) {
   fail(error);

@@ -14,6 +14,8 @@ import type { Pipeline } from "./pipeline.js";
 import { warmUp } from "./warmUp.js";
 
 export interface LoadHooks {
+  /** Hears the files of the corpus folder that were left out, and why (none: not called). */
+  onSkipped?: (skipped: Corpus["skipped"]) => void;
   onIndex?: (result: EnsureIndexResult) => void;
   onProgress?: (progress: IngestProgress) => void;
 }
@@ -43,6 +45,7 @@ export async function loadService({ config, model, settings, hooks = {} }: LoadS
     getEmbedder: async () => (await model).embedder,
     onProgress: hooks.onProgress,
   });
+  if (corpus.skipped.length) hooks.onSkipped?.(corpus.skipped);
   hooks.onIndex?.(result);
   const documents = new Map(corpus.documents.map((d) => [d.docId, d]));
   // Built on this thread while the worker thread is still loading the model.

@@ -20,6 +20,11 @@ describe("tokenize", () => {
     expect(tokenize("1,000 tonnes from Sakhalin-2 and Japan’s LNG")).toEqual(["1,000", "tonnes", "from", "sakhalin-2", "and", "japan’s", "lng"]);
   });
 
+  it("reads a word broken across lines as one word, and a hyphenated name as the name", () => {
+    expect(tokenize("the govern-\nment of Japan")).toEqual(tokenize("the government of Japan"));
+    expect(tokenize("the Kyiv-\r\n  Tokyo axis")).toEqual(["the", "kyiv-tokyo", "axis"]);
+  });
+
   it("does not carry trailing punctuation into a token", () => {
     expect(tokenize("Ends here. Next, 2023.")).toEqual(["ends", "here", "next", "2023"]);
     expect(tokenize("  ...  ")).toEqual([]);
@@ -76,6 +81,10 @@ describe("casedWords", () => {
     expect(casedWords("Zelenskyy’s €210 million for Česká, Kyiv’s.")).toEqual(["Zelenskyy", "€210", "million", "for", "Česká", "Kyiv"]);
     // One non-ASCII character anywhere switches the whole text to the Unicode pattern; the words are the same.
     expect(casedWords("Japan's aid, worth $30 billion — Kyiv.")).toEqual(["Japan", "aid", "worth", "$30", "billion", "Kyiv"]);
+  });
+
+  it("reads a word broken across lines as one word", () => {
+    expect(casedWords("The govern-\nment of Japan’s Kyiv-\nTokyo axis")).toEqual(["The", "government", "of", "Japan", "Kyiv-Tokyo", "axis"]);
   });
 
   it("returns nothing for text without words", () => {

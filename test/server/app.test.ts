@@ -5,7 +5,7 @@ import { createApp } from "../../src/server/app.js";
 
 // A service that has not loaded yet: no model or index needed, so this runs in milliseconds.
 async function withUnloadedServer(run: (baseUrl: string) => Promise<void>) {
-  const app = createApp(createRag(), () => {});
+  const app = createApp(createRag({ adminToken: "" }), () => {});
   const server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   try {
@@ -29,6 +29,18 @@ describe("before the index and model are loaded", () => {
       });
       expect(search.status).toBe(503);
       expect(await search.json()).toEqual({ error: { code: "not_ready", message: expect.stringMatching(/loading/) } });
+    });
+  });
+
+  it("refuses document changes with 403 while ADMIN_TOKEN is unset, before reading any upload", async () => {
+    await withUnloadedServer(async (baseUrl) => {
+      const form = new FormData();
+      form.append("file", new Blob(["text"]), "a.txt");
+      const upload = await fetch(`${baseUrl}/v1/documents`, { method: "POST", body: form, headers: { authorization: "Bearer x" } });
+      expect(upload.status).toBe(403);
+      expect(await upload.json()).toEqual({ error: { code: "forbidden", message: expect.stringContaining("ADMIN_TOKEN") } });
+      const removal = await fetch(`${baseUrl}/v1/documents/a`, { method: "DELETE" });
+      expect(removal.status).toBe(403);
     });
   });
 
