@@ -235,13 +235,18 @@ describe("splitSentences over the built-in corpus (one paragraph a line)", () =>
 });
 
 describe("textForModel", () => {
-  it("reads line breaks as spaces and joins words broken at a line end", () => {
-    expect(textForModel("the govern-\nment of\n  Japan\n\nNext")).toBe("the government of Japan Next");
+  it("reads line breaks inside a sentence as spaces and joins words broken at a line end", () => {
+    expect(textForModel("the govern-\nment of\n  Japan\n\nNext")).toBe("the government of Japan\n\nNext");
     expect(textForModel("govern-\r\nment")).toBe("government");
   });
 
   it("keeps the hyphen when a capital or digit follows the break", () => {
     expect(textForModel("the Kyiv-\nTokyo axis, COVID-\n19, non-\nNATO")).toBe("the Kyiv-Tokyo axis, COVID-19, non-NATO");
+  });
+
+  it("leaves line breaks after a sentence's end, so text with one paragraph a line is read as stored", () => {
+    const text = "It ended.\nNext paragraph, which is long.\n\n“Quoted.”\nMore (see above).  \nLast.";
+    expect(textForModel(text)).toBe(text);
   });
 
   it("returns text without line breaks as it is", () => {
