@@ -2,16 +2,20 @@ import type { Passage } from "../retrieval/retrieve.js";
 import type { SentenceLookup } from "../retrieval/sentenceLookup.js";
 import type { SentenceScore } from "../retrieval/scoreSentences.js";
 import type { LoadedIndex } from "../store/indexParts.js";
-import type { AskResponse, Citation } from "../types.js";
-import { expectedAnswerType, type AnswerType } from "../retrieval/answerType.js";
-import { askedYears, distinctiveTerms, initialismAliases, missingTerms, yearsGrounded } from "./grounding.js";
+import type { AskResponse, Citation, Span } from "../types.js";
+import { askedAttribute, expectedAnswerType, type AnswerType } from "../retrieval/answerType.js";
+import { askedYears, distinctiveTerms, initialismAliases, missingTerms, sectionHeading, yearsGrounded } from "./grounding.js";
+import { evidenceTokens } from "../retrieval/terms.js";
 import { combineAliases, NO_ALIASES, type AliasLookup } from "./aliases.js";
+import { adjacent, announces, endsStatement, PARAGRAPH_GAP, sentenceUnit, startsWithAnaphor, startsWithReference } from "./discourse.js";
 
 export interface AnswerOptions {
-  /** Most sentences quoted in one answer. */
+  /** A further, separate answer is quoted only while fewer sentences than this are (the best one may need more: what it refers to, announces or leads to). */
   maxSentences: number;
   /** A further sentence is quoted when its score is at least this fraction of the best one's. */
   extraSentenceRatio: number;
+  /** Nor past this many characters of quote; the best sentence and the sentences it needs are quoted whole. */
+  maxAnswerChars: number;
   /** Below this best-sentence score the question counts as not answered by the corpus. */
   minAnswerScore: number;
   /** Answer only from passages that contain every figure and name of the question. */
@@ -29,6 +33,7 @@ export interface AnswerOptions {
 export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
   maxSentences: 2,
   extraSentenceRatio: 0.92,
+  maxAnswerChars: 350,
   minAnswerScore: 0.55,
   requireGrounding: true,
   groundingScope: "passage",
@@ -42,7 +47,11 @@ export interface DocumentContext {
   labelTokens: ReadonlySet<string>;
   /** Years the document mentions. */
   years: number[];
+  /** The document's text, to quote a sentence that a display or a wrong split cut in two as one span. */
+  text?: string;
 }
+
+const EMPTY: ReadonlySet<string> = new Set();
 
 export const NOT_ANSWERED = "The documents do not answer this question; the nearest passages are cited for reference.";
 
@@ -74,15 +83,33 @@ export function extractAnswer(
   const named = distinctiveTerms(question);
   const sentencesOf = new Map(passages.map((p) => [p, lookup.within(p)]));
   const questionAliases = combineAliases(aliases, initialismAliases(question));
+  // "What does Article 17 say about…" is grounded by a passage under the heading "Article 17".
+  const headingTokens = new Map<Passage, ReadonlySet<string>>();
+  const headingOf = (p: Passage) => {
+    let tokens = headingTokens.get(p);
+    if (!tokens) {
+      const first = sentencesOf.get(p)![0];
+      const heading = first === undefined ? undefined : sectionHeading(index.sentences, first);
+      tokens = heading ? evidenceTokens(heading) : EMPTY;
+      headingTokens.set(p, tokens);
+    }
+    return tokens;
+  };
   const groundedIn = (evidence: Passage[]) => {
     const mentions = (token: string) =>
-      evidence.some((e) => sentencesOf.get(e)!.some((id) => lookup.mentions(id).has(token)) || documentContext.get(e.docId)?.labelTokens.has(token));
+      evidence.some(
+        (e) =>
+          sentencesOf.get(e)!.some((id) => lookup.mentions(id).has(token)) ||
+          documentContext.get(e.docId)?.labelTokens.has(token) ||
+          headingOf(e).has(token),
+      );
     return missingTerms(named, mentions, questionAliases).length === 0;
   };
   // Decided once for all passages unless each passage must ground the question by itself.
   const groundedForAll = !options.requireGrounding || (options.groundingScope === "passages" ? groundedIn(passages) : undefined);
   const years = askedYears(named);
-  const mustSupplyType = STRICT_ANSWER_TYPES.has(expectedAnswerType(question));
+  const askedType = expectedAnswerType(question);
+  const attribute = askedAttribute(question);
   const seen = new Set<number>();
   const ranked: Candidate[] = [];
   for (const passage of passages) {
@@ -92,7 +119,7 @@ export function extractAnswer(
       if (seen.has(id)) continue;
       seen.add(id);
       const text = index.sentences[id]!.text;
-      if (!isProse(text)) continue;
+      if (!canAnswer(id, index)) continue;
       if (options.requireGrounding && !yearsGrounded(years, text, documentYears)) continue;
       ranked.push({ id, score: scoreSentence(id), passage });
     }
@@ -102,33 +129,42 @@ export function extractAnswer(
   const abstain = (): AskResponse => ({ question, answerable: false, answer: NOT_ANSWERED, citations: passages.slice(0, options.abstainCitations).map(passageCitation) });
   if (!top || top.score.score < options.minAnswerScore) return abstain();
 
-  const chosen = [top];
-  const following = followingInParagraph(top.id, index, options.factLookahead);
+  // "The client sends a request and then does a shutdown(1). This tells the server…": the best sentence
+  // comes with what it refers back to, announces or leaves unfinished.
+  const chosen: Candidate[] = [];
+  const add = (ids: readonly number[], from: Candidate) => {
+    for (const id of ids) if (!chosen.some((c) => c.id === id)) chosen.push(id === from.id ? from : { id, score: scoreSentence(id), passage: from.passage });
+  };
+  add(sentenceUnit(index.sentences, top.id), top);
+  const supplied = () => chosen.some((c) => c.score.typed);
+  const following = followingInParagraph(index.sentences, chosen.at(-1)!.id, options.factLookahead);
   // "…through JICA. The amount has reached $1.5 billion.": the fact asked for often sits in the next sentence;
-  // "The conference was held in Berlin. Kishida sent a message. He stated that…": or one further on.
-  const continuation =
-    (following[0] && startsWithReference(following[0].text) ? following[0] : undefined) ??
-    (top.score.typed ? undefined : following.find((s) => scoreSentence(s.id).typed));
-  if (continuation) chosen.push({ id: continuation.id, score: scoreSentence(continuation.id), passage: top.passage });
-  if (options.requireAnswerType && mustSupplyType && !chosen.some((c) => c.score.typed)) {
+  // "The conference was held in Berlin. Kishida sent a message. He stated that…": or one further on, quoted
+  // with the sentence between when it refers back to that one.
+  const referring = following[0] !== undefined && startsWithReference(index.sentences[following[0]]!.text) ? following[0] : undefined;
+  const typed = referring !== undefined || supplied() ? -1 : following.findIndex((id) => scoreSentence(id).typed);
+  if (referring !== undefined) add([referring], top);
+  else if (typed >= 0) add(startsWithAnaphor(index.sentences[following[typed]!]!.text) ? following.slice(0, typed + 1) : [following[typed]!], top);
+  if (options.requireAnswerType && STRICT_ANSWER_TYPES.has(askedType) && !supplied()) {
     // "How many tonnes of LNG did Japan redirect?" answered by a sentence with no figure in it is a near miss.
+    return abstain();
+  }
+  if (options.requireAnswerType && attribute && !chosen.some((c) => attribute(index.sentences[c.id]!.text))) {
+    // "Which version of the Unicode Standard…?" answered by a sentence naming no version is a near miss.
     return abstain();
   }
   for (const s of ranked.slice(1)) {
     if (chosen.length >= options.maxSentences) break;
-    if (!chosen.some((c) => c.id === s.id) && s.score.score >= top.score.score * options.extraSentenceRatio) chosen.push(s);
+    if (chosen.some((c) => c.id === s.id) || s.score.score < top.score.score * options.extraSentenceRatio) continue;
+    // A second answer that would push the quote past the length a reader takes in at a glance is left out.
+    if (chosen.reduce((n, c) => n + index.sentences[c.id]!.text.length, 0) + index.sentences[s.id]!.text.length > options.maxAnswerChars) continue;
+    chosen.push(s);
   }
-  const citations = chosen.map((s, i): Citation => {
-    const sentence = index.sentences[s.id]!;
-    return {
-      marker: i + 1,
-      docId: sentence.docId,
-      title: s.passage.title,
-      text: sentence.text,
-      start: sentence.start,
-      end: sentence.end,
-      score: round(s.score.score),
-    };
+  const citations = quotedSpans(chosen, index, documentContext).map(({ first, last, score }, i): Citation => {
+    const start = index.sentences[first.id]!;
+    const end = index.sentences[last.id]!;
+    const text = first === last ? start.text : documentContext.get(start.docId)!.text!.slice(start.start, end.end);
+    return { marker: i + 1, docId: start.docId, title: first.passage.title, text, start: start.start, end: end.end, score: round(score) };
   });
   const answer = citations.map((c) => `${c.text} [${c.marker}]`).join(" ");
   return { question, answerable: true, answer, citations };
@@ -137,30 +173,44 @@ export function extractAnswer(
 // Names are too loosely recognised (any capitalised word) to refuse an answer for lacking one.
 const STRICT_ANSWER_TYPES = new Set<AnswerType>(["quantity", "date", "statement"]);
 
-// A heading or caption ("The Kyiv-Tokyo axis: Japan's normative response…") names a topic but states no fact.
-const SENTENCE_END = /[.!?…]["”’)\]]*$/;
-
-function isProse(text: string): boolean {
-  return SENTENCE_END.test(text);
+/**
+ * A sentence can answer when it states something: a heading or caption ("The
+ * Kyiv-Tokyo axis: Japan's normative response…") names a topic but states no
+ * fact. A sentence that announces what follows ("…the default date format
+ * is:") or was cut short by a display or a wrong split states it together
+ * with the sentences that complete it.
+ */
+function canAnswer(id: number, index: LoadedIndex): boolean {
+  const text = index.sentences[id]!.text;
+  if (endsStatement(text)) return true;
+  const unit = sentenceUnit(index.sentences, id);
+  const last = unit.at(-1)!;
+  return last > id && (announces(text) || endsStatement(index.sentences[last]!.text));
 }
 
-// Openings that lean on the sentence before: "This was announced…", "He stated…", "Since that month…".
-const REFERRING_OPENING = /^(?:this|these|that|those|such|he|she|it|they|his|her|its|their|the (?:amount|figure|sum|total|number)|since (?:then|that)|secondly|thirdly|moreover|in addition|specifically)\b/i;
-
-function startsWithReference(sentence: string): boolean {
-  return REFERRING_OPENING.test(sentence);
-}
-
-/** Up to `count` sentences after sentence `id` in the same paragraph (only a space or one line break between each). */
-function followingInParagraph(id: number, index: LoadedIndex, count: number): { id: number; text: string }[] {
-  const out: { id: number; text: string }[] = [];
-  for (let next = id + 1; next <= id + count; next++) {
-    const before = index.sentences[next - 1]!;
-    const sentence = index.sentences[next];
-    if (!sentence || sentence.docId !== before.docId || sentence.start - before.end > 2) break;
-    out.push({ id: next, text: sentence.text });
-  }
+/** Up to `count` sentences after sentence `id` in the same paragraph. */
+function followingInParagraph(sentences: readonly Span[], id: number, count: number): number[] {
+  const out: number[] = [];
+  for (let next = adjacent(sentences, id, 1, PARAGRAPH_GAP); next !== undefined && out.length < count; next = adjacent(sentences, next, 1, PARAGRAPH_GAP)) out.push(next);
   return out;
+}
+
+/**
+ * The chosen sentences as quoted spans: one sentence each, except that a
+ * sentence cut in two ("…the added extensions: `.js`, `.json`, and finally" /
+ * "`.node`.") is quoted and cited whole, as the one sentence it is.
+ */
+function quotedSpans(chosen: Candidate[], index: LoadedIndex, documentContext: ReadonlyMap<string, DocumentContext>) {
+  const spans: { first: Candidate; last: Candidate; score: number }[] = [];
+  for (const c of chosen) {
+    const open = spans.at(-1);
+    const before = open && index.sentences[open.last.id]!;
+    if (open && c.id === open.last.id + 1 && documentContext.get(before!.docId)?.text !== undefined && !endsStatement(before!.text) && !announces(before!.text)) {
+      open.last = c;
+      open.score = Math.max(open.score, c.score.score);
+    } else spans.push({ first: c, last: c, score: c.score.score });
+  }
+  return spans;
 }
 
 function passageCitation(p: Passage, i: number): Citation {

@@ -1,4 +1,5 @@
 import { casedWords, isStopword, stem, tokenize } from "../retrieval/terms.js";
+import type { Span } from "../types.js";
 import { NO_ALIASES, nameVariants, type AliasLookup } from "./aliases.js";
 
 // Capitalised words that carry no specific reference; a question may use them
@@ -106,4 +107,31 @@ export function yearsGrounded(askedYears: readonly string[], sentence: string, d
   return askedYears.every((year) =>
     stated.length > 0 ? stated.includes(year) : documentYears.some((y) => Math.abs(y - Number(year)) <= 1),
   );
+}
+
+// A numbered heading of a legal or technical text: "Article 17", "Section 4.2", "§ 12", "Chapter III", "Annex II".
+const SECTION_LABEL = /^(?:(?:article|section|chapter|part|title|annex|schedule|appendix|clause|rule|regulation)\s+[\dIVXLC]+[\w.()-]*|§+\s*\d+[\w.()-]*)(?=\s|$|[.:–—-])/i;
+const MAX_HEADING_CHARS = 80;
+/** How far back a passage's section heading is looked for, in sentences. */
+const MAX_SECTION_SENTENCES = 400;
+
+/**
+ * The numbered heading of the section a sentence sits in ("Article 17" with
+ * the title line under it, "Right to erasure"), found by walking back from
+ * it: a passage in the middle of Article 17 does not repeat "17", yet it is
+ * what "What does Article 17 say about…" asks about.
+ */
+export function sectionHeading(sentences: readonly Span[], id: number): string | undefined {
+  const docId = sentences[id]?.docId;
+  for (let i = id; i >= 0 && i > id - MAX_SECTION_SENTENCES && sentences[i]!.docId === docId; i--) {
+    const text = sentences[i]!.text;
+    const label = text.length <= MAX_HEADING_CHARS ? SECTION_LABEL.exec(text) : null;
+    // "Article 17", "Section 2. Grant of Licence.", not "Section 3.1 applies to…".
+    if (!label || (/[.!?…]$/.test(text) && !/^[.:–—-]*\s*(?:\p{Lu}|$)/u.test(text.slice(label[0].length).trim()))) continue;
+    const next = sentences[i + 1];
+    // The heading's title, when it stands on a line of its own: "Article 17" / "Right to erasure".
+    const title = next && next.docId === docId && i + 1 < id && next.text.length <= MAX_HEADING_CHARS && !/[.!?…;:]$/.test(next.text) ? next.text : "";
+    return `${text} ${title}`.trim();
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import { casedWords, stem, tokenize } from "./terms.js";
+import { DOCUMENT_NOUNS } from "../answer/discourse.js";
 
 /** What kind of fact a question asks for, when its wording says so. */
 export type AnswerType = "quantity" | "date" | "name" | "statement" | null;
@@ -13,6 +14,10 @@ const DECADE = /^\d{4}s$/;
 const STARTS_UPPERCASE = /^\p{Lu}/u;
 // "section 12", "Article 5.1", "getLogger": what a "which section/function" question is answered with.
 const IDENTIFIER = /^(?:\d+(?:\.\d+)*[a-z]?|[a-z]+[A-Z]\w*)$/;
+// "Article 17", "Section 3.1", "Version 2.0", "paragraph 2": a number after a label names a part or an
+// edition, it does not state how much or how many.
+const NUMBER_LABEL =
+  /^(?:articles?|sections?|subsections?|paragraphs?|subparagraphs?|clauses?|chapters?|parts?|titles?|annex(?:es)?|schedules?|appendix|appendices|rules?|regulations?|points?|items?|versions?|v|releases?|editions?|pages?|pp?|no|nos|figures?|fig|tables?|exhibits?|§+)$/i;
 const NUMBER_WORD = /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|half|dozen)$/i;
 
 // English verbs of saying and their inflections ("said", "has stated"): general
@@ -78,20 +83,56 @@ const NOT_NAMED = new Set(
 
 /**
  * What kind of fact a question asks for, read from its interrogative phrase:
- * the first wh-word, so "Which diplomat did Hayashi summon when the invasion
- * began?" asks for a name, not a date.
+ * the first wh-word of the clause that asks, so "Which diplomat did Hayashi
+ * summon when the invasion began?" asks for a name, not a date, and so does
+ * "When the file is not found, which extension is tried last?".
  */
 export function expectedAnswerType(question: string): AnswerType {
-  const q = question.toLowerCase();
-  const wh = /\b(?:who|whom|whose|what|which|when|where|how)\b/.exec(q);
+  const q = interrogativeClause(question).toLowerCase();
+  const wh = WH_WORD.exec(q);
   if (!wh) return null;
   const asked = q.slice(wh.index);
-  if (ASKS_FOR_STATEMENT.test(asked)) return "statement";
+  if (ASKS_FOR_STATEMENT.test(asked) && !DOCUMENT_AS_SPEAKER.test(asked)) return "statement";
   if (/^(?:how (?:much|many|large|big|long|high)\b(?! ago)|(?:what|which) (?:(?:is|was|are|were) the )?(?:\w+ )?(?:amount|share|percentage|proportion|sum|number|figure|value|total|rate|cost|price)\b)/.test(asked)) return "quantity";
-  if (/^(?:when|(?:what|which) (?:date|day|year|month)|how long ago)\b/.test(asked)) return "date";
+  // "Which year did…", not "What date format does…": the date word must head the phrase.
+  if (/^(?:when|(?:what|which) (?:date|day|year|month)(?=\s*$|[^\p{L}\s]|\s+(?:(?:is|are|was|were|be|been|do|does|did|has|have|had|can|could|will|would|shall|should|may|might|must|of|in|on|for|to|from|by|that|when)\b))|how long ago)\b/u.test(asked)) return "date";
   if (/^(?:who|whom|whose|where)\b/.test(asked) || asksForNamed(asked)) return "name";
   return null;
 }
+
+const WH_WORD = /\b(?:who|whom|whose|what|which|when|where|how)\b/i;
+
+// A clause that sets the scene before the question proper: "When [a-z] is used with IGNORECASE, how many…",
+// "If the file is missing, which error…". Not "When did…" or "Where is…", which ask.
+const LEADING_ADVERBIAL_CLAUSE =
+  /^(?:(?:when|where)(?!\s+(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|shall|should|may|might|must)\b)|if|once|after|before|while|whenever|unless|until|although|though|because|since)\b[^,;?]*[,;]\s*/i;
+
+/**
+ * The part of a question that asks: its last sentence ending in "?" when
+ * sentences before it set the scene ("I'm writing a library and don't want its
+ * events printed when… Which handler should I attach?"), without an opening
+ * adverbial clause whose "when" or "where" is not the interrogative.
+ */
+function interrogativeClause(question: string): string {
+  let q = question.trim();
+  const end = q.lastIndexOf("?");
+  if (end > 0) {
+    // Sentence ends before the question mark: ". " or "! " before a new sentence (a letter, a quote, a digit).
+    const starts = [...q.slice(0, end).matchAll(/[.!?]["'”’)]*\s+(?=["'“‘(]?[\p{Lu}\p{N}])/gu)].map((m) => m.index + m[0].length);
+    const start = starts.at(-1) ?? 0;
+    if (WH_WORD.test(q.slice(start, end + 1))) q = q.slice(start);
+  }
+  const clause = LEADING_ADVERBIAL_CLAUSE.exec(q);
+  return clause && WH_WORD.test(q.slice(clause[0].length)) ? q.slice(clause[0].length) : q;
+}
+
+// "What does the Act say about…", "What does the HOWTO suggest…": a text that states something does not
+// report anyone's speech, so its answer need not be reported speech.
+const DOCUMENT_AS_SPEAKER = new RegExp(
+  `^what\\b.*\\b(?:did|does|do|has|have|had|will|would)\\s+(?:[\\w'’.-]+\\s+){0,3}?(?:${alternation(
+    DOCUMENT_NOUNS.flatMap((n) => [n, n.endsWith("y") ? `${n.slice(0, -1)}ies` : `${n}s`]),
+  )})(?:\\s+[\\w.()-]*\\d[\\w.()-]*)?\\s+(?:${alternation(SPEECH_VERBS.flatMap(([base, forms]) => [base, ...forms]))})\\b`,
+);
 
 // "Which <noun>…" always, "what <noun>" when an auxiliary follows the noun ("What body did…", not "What happened…"),
 // unless the noun is one of the descriptive kinds.
@@ -102,6 +143,34 @@ function asksForNamed(asked: string): boolean {
   while (end < Math.min(words.length, 4) && !AUXILIARY.test(words[end]!) && !PHRASE_END.test(words[end]!)) end++;
   if (end === 0 || (wh === "what" && !AUXILIARY.test(words[end] ?? ""))) return false;
   return !words.slice(0, end).some((w) => [w, w.replace(/s$/, ""), w.replace(/es$/, ""), w.replace(/ies$/, "y")].some((n) => NOT_NAMED.has(n)));
+}
+
+// Attributes whose value has a shape of its own, so that evidence stating none of it is a near miss:
+// "Which version of the Unicode Standard…" is not answered by a sentence about the Unicode Standard
+// that gives no version; "What is the default…" not by one that says nothing of a default.
+const ATTRIBUTES: { asked: RegExp; stated: RegExp }[] = [
+  {
+    asked: /^(?:what|which)\s+(?:(?:is|are|was|were)\s+the\s+)?(?:(?!(?:is|are|was|were|do|does|did|has|have|had|the|a|an)\b)[\w'’.-]+\s+){0,2}?(?:version|release|edition|revision)s?\b/i,
+    stated: /\b(?:versions?|releases?|editions?|revisions?|v\d+)\b|\d+\.\d+/i,
+  },
+  {
+    asked: /^(?:what|which)\b[^?]*\b(?:default|by\s+default)\b/i,
+    stated: /\b(?:defaults?|defaulting|unless|otherwise|omitted|if\s+(?:no|not|none)|not\s+(?:given|specified|set|provided))\b/i,
+  },
+];
+
+/**
+ * For a question that asks for the value of an attribute with a shape of its
+ * own (a version, a default), a test that a quoted text states one; `null`
+ * when the question asks for no such attribute.
+ */
+export function askedAttribute(question: string): ((text: string) => boolean) | null {
+  const q = interrogativeClause(question);
+  const wh = WH_WORD.exec(q);
+  if (!wh) return null;
+  const asked = q.slice(wh.index);
+  const tests = ATTRIBUTES.filter((a) => a.asked.test(asked)).map((a) => a.stated);
+  return tests.length === 0 ? null : (text) => tests.every((t) => t.test(text));
 }
 
 // Regular verbs with their past and third-person forms, a particle kept: "call_for" → "called for", "calls for".
@@ -116,8 +185,8 @@ function verbs(list: string): [string, string[]][] {
 }
 
 // Whether the i-th word of a sentence is a figure, a date or a proper name.
-const IS_FACT: Record<FactType, (word: string, i: number) => boolean> = {
-  quantity: (word) => (DIGIT.test(word) && !YEAR.test(word)) || NUMBER_WORD.test(word),
+const IS_FACT: Record<FactType, (word: string, i: number, words: readonly string[]) => boolean> = {
+  quantity: (word, i, words) => (DIGIT.test(word) && !YEAR.test(word) && !NUMBER_LABEL.test(words[i - 1] ?? "")) || NUMBER_WORD.test(word),
   date: (word) => MONTH.test(word) || YEAR.test(word) || DECADE.test(word),
   name: (word, i) => (i > 0 && word.length > 1 && startsUppercase(word)) || (IDENTIFIER.test(word) && !YEAR.test(word) && !DECADE.test(word)),
 };
@@ -132,7 +201,7 @@ const NO_FACTS: readonly string[] = Object.freeze([]);
 export function factStems(type: FactType, words: readonly string[]): readonly string[] {
   const isFact = IS_FACT[type];
   let stems: string[] | undefined;
-  for (let i = 0; i < words.length; i++) if (isFact(words[i]!, i)) (stems ??= []).push(stem(words[i]!.toLowerCase()));
+  for (let i = 0; i < words.length; i++) if (isFact(words[i]!, i, words)) (stems ??= []).push(stem(words[i]!.toLowerCase()));
   return stems ?? NO_FACTS;
 }
 
@@ -148,7 +217,35 @@ export function suppliesAnswerTo(question: string): (sentence: string, facts?: (
   if (type === null) return () => false;
   if (type === "statement") return (sentence) => REPORTED_SPEECH.test(sentence);
   const asked = new Set(tokenize(question).map(stem));
+  const isNew = (term: string) => tokenize(term).some((t) => !asked.has(stem(t)));
+  if (type === "name") {
+    // Only in prose: a line of code is all identifiers, and says nothing of which one is the answer.
+    return (sentence, facts = (t) => factStems(t, casedWords(sentence))) =>
+      facts(type).some((fact) => !asked.has(fact)) || (PROSE_END.test(sentence) && markedTerms(sentence).some(isNew));
+  }
   return (sentence, facts = (t) => factStems(t, casedWords(sentence))) => facts(type).some((fact) => !asked.has(fact));
+}
+
+// What a text marks as the name of something, whatever its case: a code span (`.node`, ``--help``),
+// a short quoted or emphasised term ('ss', “glyph”, *count*, **glyph**). A quotation of more than a few
+// words is speech, not a name.
+const MARKED_TERM =
+  /``([^`]{1,40})``|`([^`]{1,40})`|(?<![\p{L}\p{N}])['‘"“]([^'’"”\n]{1,40})['’"”](?![\p{L}\p{N}])|\*\*([^*]{1,40})\*\*|(?<![\p{L}\p{N}*])\*([^*\s][^*]{0,39})\*(?![\p{L}\p{N}*])/gu;
+// Identifiers written as code even when unmarked: shutdown(1), --verbose, default=0, require.main, NODE_PATH, snake_case.
+const CODE_TOKEN =
+  /(?<![\w.-])(?:--?[a-z][\w-]*|[a-z_]\w*(?:\.[a-z_]\w*)*\.[a-z_]\w{2,}(?:\(\S{0,20}?\))?|[a-z_]\w*\(\S{0,20}?\)|[a-z_]\w*=\S+|[a-z]\w*_\w+|[A-Z][A-Z0-9]*_[A-Z0-9_]+)(?![\w-])/gi;
+const MAX_TERM_WORDS = 4;
+const PROSE_END = /\p{L}[\p{L}\p{N})`'"’”*]*[.!?]["'”’)\]]*$/u;
+
+/** The terms a sentence marks as names: code spans, short quoted or emphasised terms, code identifiers. */
+export function markedTerms(sentence: string): string[] {
+  const terms: string[] = [];
+  for (const m of sentence.matchAll(MARKED_TERM)) {
+    const term = m.slice(1).find((g) => g !== undefined)!.trim();
+    if (term && term.split(/\s+/).length <= MAX_TERM_WORDS) terms.push(term);
+  }
+  for (const m of sentence.matchAll(CODE_TOKEN)) terms.push(m[0]);
+  return terms;
 }
 
 function startsUppercase(word: string): boolean {

@@ -61,21 +61,17 @@ describe("extractAnswer", () => {
     expect(answer.citations[0]!.text).toBe("Japan later pledged $3 billion to Ukraine.");
   });
 
-  it("adds the statement a scene-setting sentence leads up to, up to two sentences on", () => {
+  it("adds the statement a scene-setting sentence leads up to, up to two sentences on, with the sentence its 'He' refers to", () => {
     const answer = ask("What principles did Kishida set out in Berlin?", {
       "On October 25": { score: 0.9 },
       "He stated": { score: 0.5, typed: true },
     });
     expect(answer.citations.map((c) => c.text)).toEqual([
       "On October 25, a recovery conference was held in Berlin.",
+      "Kishida took part by video.",
       "He stated that recovery must be owned by Ukraine.",
     ]);
-    expect(answer.citations.map((c) => c.marker)).toEqual([1, 2]);
-  });
-
-  it("adds a next sentence that refers back to the best one", () => {
-    const answer = ask("How did Kishida take part?", { Kishida: { score: 0.9, typed: true } });
-    expect(answer.citations.map((c) => c.text)).toEqual(["Kishida took part by video.", "He stated that recovery must be owned by Ukraine."]);
+    expect(answer.citations.map((c) => c.marker)).toEqual([1, 2, 3]);
   });
 
   it("abstains, citing the nearest passages, when the best sentence scores too low", () => {
@@ -100,5 +96,100 @@ describe("extractAnswer", () => {
 
   it("grounds a demonym by its country without any aliases", () => {
     expect(ask("How much did Japan pledge to the Ukrainian side?", { "Japan later": { score: 0.95, typed: true } }).answerable).toBe(true);
+  });
+});
+
+/** `extractAnswer` over one document of its own, its passage given as the text from `from` to `to` (whole by default). */
+async function fixture(text: string, label = "Doc", passageText?: string) {
+  const sentences = splitSentences("doc", text);
+  const index: LoadedIndex = {
+    manifest: {} as LoadedIndex["manifest"],
+    chunks: [],
+    sentences,
+    sentenceVectors: new Float32Array(sentences.length),
+    chunkStore,
+    ...(await buildTermIndexes([], sentences)),
+  };
+  const lookup = createSentenceLookup(index);
+  const start = passageText === undefined ? 0 : text.indexOf(passageText);
+  const end = passageText === undefined ? text.length : start + passageText.length;
+  const passage: Passage = { docId: "doc", start, end, text: text.slice(start, end), title: label, score: 1, dense: 1 };
+  const context = new Map<string, DocumentContext>([["doc", { labelTokens: evidenceTokens(label), years: [], text }]]);
+  return (question: string, scores: Record<string, { score: number; typed?: boolean }>) =>
+    extractAnswer(question, [passage], index, lookup, (id) => {
+      const key = Object.keys(scores).find((k) => sentences[id]!.text.startsWith(k));
+      const { score, typed = false } = key ? scores[key]! : { score: 0 };
+      return { dense: score, lexical: 0, typed, score };
+    }, context);
+}
+
+describe("extractAnswer quotes the best sentence with what it needs", () => {
+  it("brings the sentence that 'This…' refers back to", async () => {
+    const ask = await fixture("The client sends a request and then does a shutdown(1). This tells the server it is done sending. The server replies.");
+    const answer = ask("What call tells the server the client is done sending?", { "This tells": { score: 0.9 }, "The client": { score: 0.6, typed: true } });
+    expect(answer.citations.map((c) => c.text)).toEqual(["The client sends a request and then does a shutdown(1).", "This tells the server it is done sending."]);
+  });
+
+  it("does not take 'This Regulation…' for a reference to the sentence before", async () => {
+    const ask = await fixture("Member states shall comply by May. This Regulation applies to all processing of personal data.");
+    const answer = ask("What does the regulation apply to?", { "This Regulation": { score: 0.9 } });
+    expect(answer.citations.map((c) => c.text)).toEqual(["This Regulation applies to all processing of personal data."]);
+  });
+
+  it("answers with an announcement and what it announces, citing a sentence a display cut in two as one span", async () => {
+    const text =
+      "Formatters\n\nIf there is no date format string, the default date format is:\n\n.. code-block:: none\n\n    %Y-%m-%d %H:%M:%S\n\nwith the milliseconds tacked on at the end. The style is one of three.";
+    const ask = await fixture(text);
+    const answer = ask("What date format is used when none is given?", { "If there is": { score: 0.9 }, "The style": { score: 0.6 } });
+    expect(answer.answerable).toBe(true);
+    expect(answer.citations.map((c) => c.text)).toEqual([
+      "If there is no date format string, the default date format is:",
+      "%Y-%m-%d %H:%M:%S\n\nwith the milliseconds tacked on at the end.",
+    ]);
+    for (const c of answer.citations) expect(text.slice(c.start, c.end)).toBe(c.text);
+  });
+
+  it("never answers with a complete clause that a list only elaborates", async () => {
+    const ask = await fixture("This idiom is called Decorate-Sort-Undecorate after its three steps:\n\n* First, the list is decorated.\n* Second, it is sorted.\n\nTuples compare in order, so the idiom works.");
+    const answer = ask("What makes the idiom work?", { "This idiom": { score: 0.95 }, "Tuples compare": { score: 0.7 } });
+    expect(answer.citations.map((c) => c.text)).toEqual(["Tuples compare in order, so the idiom works."]);
+  });
+
+  it("adds a fact two sentences on without the sentence between when it stands on its own", async () => {
+    const ask = await fixture("The conference was held in Berlin. Many delegations came. Japan pledged $3 billion.");
+    const answer = ask("How much did Japan pledge at the conference?", { "The conference": { score: 0.9 }, "Japan pledged": { score: 0.5, typed: true } });
+    expect(answer.citations.map((c) => c.text)).toEqual(["The conference was held in Berlin.", "Japan pledged $3 billion."]);
+  });
+
+  it("answers with an item of a list, closed by a semicolon, quoted after its lead-in", async () => {
+    const ask = await fixture("2. The notice shall contain:\n\n(a) the name of the controller;\n\n(b) the purposes of the processing.\n");
+    const answer = ask("Whose name must the notice contain?", { "(a)": { score: 0.9 } });
+    expect(answer.citations.map((c) => c.text)).toEqual(["2. The notice shall contain:", "(a) the name of the controller;"]);
+  });
+
+  it("adds a second answer that scores about as well only while the quote stays short", async () => {
+    const long = `The tenant must give notice in writing to the landlord ${"and to every person named in the lease ".repeat(8)}before leaving.`;
+    const ask = await fixture(`${long} Notice must be given in writing. The lease ends after notice.`);
+    const scores = { "The tenant": { score: 0.9 }, "Notice must": { score: 0.88 }, "The lease": { score: 0.87 } };
+    expect(ask("How must the tenant give notice?", scores).citations.map((c) => c.text)).toEqual([long]);
+    const shortAsk = await fixture("The tenant must give notice. Notice must be given in writing. The lease ends after notice.");
+    expect(shortAsk("How must the tenant give notice?", scores).citations.map((c) => c.text)).toEqual([
+      "The tenant must give notice.",
+      "Notice must be given in writing.",
+    ]);
+  });
+
+  it("abstains when a question for a version is answered by a sentence that states none", async () => {
+    const ask = await fixture("Python's string type uses the Unicode Standard for all characters. The database follows Unicode 15.0.");
+    expect(ask("Which version of the Unicode Standard does Python use?", { "Python's string": { score: 0.9 } }).answerable).toBe(false);
+    expect(ask("Which version of the Unicode Standard does Python use?", { "The database": { score: 0.9 } }).answerable).toBe(true);
+  });
+
+  it("grounds 'Article 17' by the heading of the section the passage sits in", async () => {
+    const text = "Article 17\nRight to erasure\n\n1. The data subject shall have the right to erasure.\n\n2. The controller shall erase the data without undue delay.\n";
+    const ask = await fixture(text, "Regulation", "2. The controller shall erase the data without undue delay.");
+    const answer = ask("What must the controller do under Article 17?", { "2. The controller": { score: 0.9 } });
+    expect(answer.citations.map((c) => c.text)).toEqual(["2. The controller shall erase the data without undue delay."]);
+    expect(ask("What must the controller do under Article 18?", { "2. The controller": { score: 0.9 } }).answerable).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { aliasLookupFromJson } from "../../src/answer/aliases.js";
-import { distinctiveTerms, initialismAliases, missingTerms } from "../../src/answer/grounding.js";
+import { distinctiveTerms, initialismAliases, missingTerms, sectionHeading } from "../../src/answer/grounding.js";
+import { splitSentences } from "../../src/ingest/sentences.js";
 import { evidenceTokens } from "../../src/retrieval/terms.js";
 
 /** What a passage of this text mentions, as `extractAnswer` asks it. */
@@ -54,5 +55,27 @@ describe("initialismAliases", () => {
     expect(initialismAliases("Which banks froze assets?")("which")).toEqual([]);
     expect(missing("How much did the Kiel Institute count?", "The KI counted.")).toEqual([]);
     expect(missing("How much did Kiel count?", "The KI counted.")).toEqual(["kiel"]);
+  });
+});
+
+describe("sectionHeading", () => {
+  const text =
+    "Article 16\nRight to rectification\n\nThe data subject shall have the right to rectification.\n\n" +
+    "Article 17\nRight to erasure\n\n1. The data subject shall have the right to erasure.\n\n2. The controller shall erase the data.\n\n" +
+    "Section 3.1 applies to all of them.";
+  const sentences = splitSentences("d", text);
+  const at = (opening: string) => sentences.findIndex((s) => s.text.startsWith(opening));
+
+  it("is the numbered heading a sentence sits under, with its title line", () => {
+    expect(sectionHeading(sentences, at("2. The controller"))).toBe("Article 17 Right to erasure");
+    expect(sectionHeading(sentences, at("The data subject shall have the right to rectification"))).toBe("Article 16 Right to rectification");
+  });
+
+  it("does not take a sentence that only opens with a section's name for a heading", () => {
+    expect(sectionHeading(sentences, at("Section 3.1"))).toBe("Article 17 Right to erasure");
+  });
+
+  it("is none before the first heading", () => {
+    expect(sectionHeading(splitSentences("d", "Preamble text.\n\nArticle 1\nScope"), 0)).toBeUndefined();
   });
 });

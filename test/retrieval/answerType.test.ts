@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectedAnswerType, factStems, suppliesAnswerTo } from "../../src/retrieval/answerType.js";
+import { askedAttribute, expectedAnswerType, factStems, markedTerms, suppliesAnswerTo } from "../../src/retrieval/answerType.js";
 import { casedWords } from "../../src/retrieval/terms.js";
 
 describe("expectedAnswerType", () => {
@@ -51,6 +51,60 @@ describe("expectedAnswerType", () => {
     expect(expectedAnswerType("After the vote, how much did the fund pay out?")).toBe("quantity");
     expect(expectedAnswerType("Under the contract, when does the warranty expire?")).toBe("date");
   });
+
+  it("skips an opening clause whose 'when', 'where' or 'if' sets the scene for the question proper", () => {
+    expect(expectedAnswerType("When the exact filename is not found, which extension does the loader try last?")).toBe("name");
+    expect(expectedAnswerType("When [a-z] is used with IGNORECASE, how many non-ASCII letters can it match?")).toBe("quantity");
+    expect(expectedAnswerType("If the tenant leaves early, how much notice must he give?")).toBe("quantity");
+    expect(expectedAnswerType("Where a lease is silent, which court hears the dispute?")).toBe("name");
+    expect(expectedAnswerType("When did the tenant leave, and why?")).toBe("date");
+    expect(expectedAnswerType("When the tenant left, the landlord sued.")).toBe("date");
+  });
+
+  it("reads the sentence that asks, after sentences that set the scene", () => {
+    expect(
+      expectedAnswerType("I'm writing a library and don't want its events printed when the application has no handlers. Which handler should I attach?"),
+    ).toBe("name");
+    expect(expectedAnswerType("The lease ended in May. When was the deposit returned?")).toBe("date");
+  });
+
+  it("asks for a date only when the date word heads the phrase: not 'what date format'", () => {
+    expect(expectedAnswerType("What date format does a Formatter use when given none?")).toBe("name");
+    expect(expectedAnswerType("What date was the treaty signed?")).toBe("date");
+    expect(expectedAnswerType("Which day of the week is the market closed?")).toBe("date");
+    expect(expectedAnswerType("What year did the Act come into force?")).toBe("date");
+  });
+
+  it("does not ask for reported speech when a text is what speaks: the Act, the HOWTO, Article 5", () => {
+    expect(expectedAnswerType("What does the Act say about subletting?")).toBe(null);
+    expect(expectedAnswerType("What does Article 5 state about consent?")).toBe(null);
+    expect(expectedAnswerType("What does the socket HOWTO suggest looking at instead of sockets?")).toBe(null);
+    expect(expectedAnswerType("What did the court's judgment say about costs?")).toBe(null);
+    expect(expectedAnswerType("What did the judge say about the costs order?")).toBe("statement");
+  });
+});
+
+describe("askedAttribute", () => {
+  it("wants a version stated for a question asking which version or release", () => {
+    const states = askedAttribute("Which version of the Unicode Standard does the module implement?")!;
+    expect(states("The module uses the Unicode Standard for all characters.")).toBe(false);
+    expect(states("The module implements Unicode 15.0.")).toBe(true);
+    expect(states("It follows the latest version of the standard.")).toBe(true);
+    expect(askedAttribute("Which Python release switched to UTF-8 on Windows?")!("Python 3.6 switched to UTF-8.")).toBe(true);
+  });
+
+  it("wants a default stated for a question about a default", () => {
+    const states = askedAttribute("What is the default value of NODE_PATH?")!;
+    expect(states("NODE_PATH is a colon-delimited list of paths.")).toBe(false);
+    expect(states("The default value of 0 means all occurrences.")).toBe(true);
+    expect(states("If no format is given, ISO 8601 is used.")).toBe(true);
+  });
+
+  it("wants nothing when the question asks for no such attribute, or uses the word otherwise", () => {
+    expect(askedAttribute("Which court hears appeals?")).toBeNull();
+    expect(askedAttribute("What did the release say?")).toBeNull();
+    expect(askedAttribute("When was the release of the film?")).toBeNull();
+  });
 });
 
 describe("suppliesAnswerTo", () => {
@@ -89,6 +143,36 @@ describe("suppliesAnswerTo", () => {
   });
 });
 
+describe("markedTerms", () => {
+  it("finds code spans, short quoted or emphasised terms and code identifiers", () => {
+    expect(markedTerms("Node.js then tries `.js`, `.json`, and finally `.node`.")).toEqual([".js", ".json", ".node"]);
+    expect(markedTerms("The letter 'ß' becomes the pair of letters 'ss'.")).toEqual(["ß", "ss"]);
+    expect(markedTerms("A set of graphical elements is called a **glyph**.")).toEqual(["glyph"]);
+    expect(markedTerms("The term “personal data” means any information.")).toEqual(["personal data"]);
+    expect(markedTerms("The client then does a shutdown(1) and calls sock.setblocking(False).")).toEqual(["shutdown(1)", "sock.setblocking(False)"]);
+    expect(markedTerms("Set NODE_PATH or pass --verbose, default=0 and max_count.").sort()).toEqual(["--verbose", "NODE_PATH", "default=0", "max_count"]);
+  });
+
+  it("leaves out quotations of more than a few words, contractions and abbreviations", () => {
+    expect(markedTerms("He said “the islands are Japanese and always will be”.")).toEqual([]);
+    expect(markedTerms("Don't pass files, e.g. on Windows, i.e. anywhere in the U.S.")).toEqual([]);
+  });
+});
+
+describe("suppliesAnswerTo a question for a name", () => {
+  it("counts a marked term the question does not contain, in prose only", () => {
+    const supplies = suppliesAnswerTo("Which extension does the loader try last?");
+    expect(supplies("The loader tries `.js` and finally `.node`.")).toBe(true);
+    expect(supplies("The loader tries other extensions last.")).toBe(false);
+    // A line of code is all identifiers: it says nothing of which one answers.
+    expect(supplies("require.extensions['.sjs'] = require.extensions['.js']")).toBe(false);
+  });
+
+  it("does not count a marked term the question already names", () => {
+    expect(suppliesAnswerTo("What does the `--verbose` flag do?")("The `--verbose` flag prints more.")).toBe(false);
+  });
+});
+
 describe("factStems", () => {
   const words = casedWords("In March 2022 Japan froze $3 billion of assets held by three Russian banks in the 2010s.");
 
@@ -102,6 +186,11 @@ describe("factStems", () => {
 
   it("finds capitalised words after the first, as stems", () => {
     expect(factStems("name", words)).toEqual(["march", "japan", "russian"]);
+  });
+
+  it("does not take a number after a label for a quantity: Article 17, Version 2.0, section 3", () => {
+    expect(factStems("quantity", casedWords("Under Article 17 and Version 2.0, section 3 applies."))).toEqual([]);
+    expect(factStems("quantity", casedWords("Article 17 allows 30 days."))).toEqual(["30"]);
   });
 
   it("gives one shared empty list when a sentence has none", () => {
