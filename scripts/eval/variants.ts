@@ -23,6 +23,7 @@ export const ABLATIONS: Variant[] = [
   { name: "answer threshold 0.45", options: { answer: { minAnswerScore: 0.45 } } },
   { name: "answer threshold 0.65", options: { answer: { minAnswerScore: 0.65 } } },
   { name: "one sentence per answer", options: { answer: { maxSentences: 1 } } },
+  { name: "two sentences at 0.92 of the best", options: { answer: { maxSentences: 2, extraSentenceRatio: 0.92 } } },
   { name: "fact only in the next sentence", options: { answer: { factLookahead: 1 } } },
   { name: "no answer-type requirement", options: { answer: { requireAnswerType: false } } },
 ];

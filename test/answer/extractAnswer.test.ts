@@ -167,7 +167,7 @@ describe("extractAnswer quotes the best sentence with what it needs", () => {
     expect(answer.citations.map((c) => c.text)).toEqual(["2. The notice shall contain:", "(a) the name of the controller;"]);
   });
 
-  it("adds a second answer that scores about as well only while the quote stays short", async () => {
+  it("adds further answers that score about as well only while the quote stays short", async () => {
     const long = `The tenant must give notice in writing to the landlord ${"and to every person named in the lease ".repeat(8)}before leaving.`;
     const ask = await fixture(`${long} Notice must be given in writing. The lease ends after notice.`);
     const scores = { "The tenant": { score: 0.9 }, "Notice must": { score: 0.88 }, "The lease": { score: 0.87 } };
@@ -176,6 +176,7 @@ describe("extractAnswer quotes the best sentence with what it needs", () => {
     expect(shortAsk("How must the tenant give notice?", scores).citations.map((c) => c.text)).toEqual([
       "The tenant must give notice.",
       "Notice must be given in writing.",
+      "The lease ends after notice.",
     ]);
   });
 
