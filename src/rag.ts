@@ -174,14 +174,14 @@ export function createRag(options: RagOptions = {}): Rag {
       authorize(config, token);
       return change(async (state) => {
         const document = state.corpus.documents.find((d) => d.docId === docId);
-        if (!document) throw new RagError("not_found", `No document has the id ${JSON.stringify(docId)}; GET /v1/documents lists them.`);
+        if (!document) throw unknownDocument(docId);
         await checkRemoval(config.corpusDir, document);
         return { undo: await removeCorpusFile(config.corpusDir, document.file), docId, status: "deleted" };
       });
     },
     getDocument(docId) {
       const doc = requireLoaded().documents.get(docId);
-      if (!doc) throw new RagError("not_found", `No document has the id ${JSON.stringify(docId)}; GET /v1/documents lists them.`);
+      if (!doc) throw unknownDocument(docId);
       return { ...metadataOf(doc), text: doc.text, locations: doc.locations };
     },
   };
@@ -192,3 +192,5 @@ function metadataOf(doc: CorpusDocument): DocumentMetadata {
   const { docId, title, author, publisher, date, sourceFile } = doc;
   return { docId, title, author, publisher, date, sourceFile };
 }
+
+const unknownDocument = (docId: string) => new RagError("not_found", `No document has the id ${JSON.stringify(docId)}; GET /v1/documents lists them.`);
