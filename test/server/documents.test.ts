@@ -164,6 +164,13 @@ describe("adding and deleting documents over the API", () => {
     expect(answer.citations[0].docId).toBe("volcanoes");
     await verify(answer.citations[0]);
 
+    const replaced = await upload("volcanoes.txt", "Mount Ember erupted in 1822 and buried the valley under ash.\n");
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ docId: "volcanoes", status: "replaced" });
+    expect(replaced.body.index.reason).toMatch(/0 added, 1 changed, 0 removed, 4 kept/);
+    const again = (await postJson(service.baseUrl, "/v1/ask", { question: "When did Mount Ember erupt?" })).body;
+    expect(again.answer).toContain("1822");
+
     const deleted = await fetch(`${service.baseUrl}/v1/documents/volcanoes`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } });
     expect(deleted.status).toBe(200);
     expect(((await deleted.json()) as { index: { reason: string } }).index.reason).toMatch(/0 added, 0 changed, 1 removed, 4 kept/);
