@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Embedder } from "../embed/embedder.js";
@@ -39,6 +38,8 @@ export interface EnsureIndexOptions {
   /** Rebuild everything, even when the live build matches. */
   force?: boolean;
   onProgress?: (progress: IngestProgress) => void;
+  /** Reads a build's documents; `openIndex` passes the reader the corpus loader used, so `documents.json` is parsed once. */
+  readDocuments?: (buildDir: string) => Promise<StoredDocument[] | undefined>;
 }
 
 export interface EnsureIndexResult {
@@ -61,7 +62,6 @@ interface Reusable {
   dimensions: number;
 }
 
-const textHashOf = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /**
  * Builds the index unless the live build already matches corpus, model,
@@ -88,7 +88,7 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
     return { status: "unchanged", dir: current.dir, manifest: current.manifest };
   }
   const reusable =
-    !options.force && current && sameFormat && current.manifest.settingsFingerprint === settingsFingerprint ? await readReusable(current.dir, current.manifest) : undefined;
+    !options.force && current && sameFormat && current.manifest.settingsFingerprint === settingsFingerprint ? await readReusable(current.dir, current.manifest, options.readDocuments ?? readStoredDocuments) : undefined;
 
   const documents: StoredDocument[] = [];
   const chunks: Span[] = [];
@@ -99,11 +99,10 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
   const slices = timeSlices();
   for (const doc of options.corpus.documents) {
     if (slices.due()) await slices.pause();
-    const textHash = textHashOf(doc.text);
     const before = reusable?.documents.get(doc.docId);
     const firstChunk = chunks.length;
     const firstSentence = sentences.length;
-    if (before && before.textHash === textHash) {
+    if (before && before.textHash === doc.textHash) {
       counts.kept++;
       copyRows(before.chunkRows, reusable!.chunks, reusable!.chunkVectors, reusable!.dimensions, doc.text, chunks, chunkVectors);
       copyRows(before.sentenceRows, reusable!.sentences, reusable!.sentenceVectors, reusable!.dimensions, doc.text, sentences, sentenceVectors);
@@ -116,7 +115,7 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
       chunkVectors.push(...docChunks.map(() => undefined));
       sentenceVectors.push(...docSentences.map(() => undefined));
     }
-    documents.push({ ...doc, textHash, chunkRows: [firstChunk, chunks.length], sentenceRows: [firstSentence, sentences.length] });
+    documents.push({ ...doc, chunkRows: [firstChunk, chunks.length], sentenceRows: [firstSentence, sentences.length] });
   }
   const removed = reusable ? [...reusable.documents.keys()].filter((id) => !options.corpus.documents.some((d) => d.docId === id)).length : 0;
   const reason = options.force
@@ -185,9 +184,9 @@ function copyRows(
 }
 
 /** What the live build offers for reuse, or undefined when any part of it cannot be read (then everything is embedded again). */
-async function readReusable(dir: string, manifest: IndexManifest): Promise<Reusable | undefined> {
+async function readReusable(dir: string, manifest: IndexManifest, readDocuments: EnsureIndexOptions["readDocuments"] & {}): Promise<Reusable | undefined> {
   try {
-    const stored = await readStoredDocuments(dir);
+    const stored = await readDocuments(dir);
     if (!stored) return undefined;
     const refs = async (file: string) => JSON.parse(await readFile(path.join(dir, file), "utf8")) as SpanRef[];
     const chunks = await refs(BUILD_FILES.chunks);

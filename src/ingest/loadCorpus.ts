@@ -12,8 +12,10 @@ import { EXTRACTOR_VERSION, extractDocument, SUPPORTED_EXTENSIONS } from "./form
 export interface IngestedDocument extends CorpusDocument {
   /** Path relative to the corpus folder, "/" separated. */
   file: string;
-  /** sha256 of the file's bytes. */
+  /** sha256 of the file's bytes: whether the stored extracted text still stands for them. */
   fileHash: string;
+  /** sha256 of `text`: whether the stored spans and vectors still stand for it, and the corpus hash's input. */
+  textHash: string;
   /** `EXTRACTOR_VERSION` of the code that made `text` from the bytes. */
   extractor: string;
   /** The metadata the file itself states, before the manifest overrides it. */
@@ -70,8 +72,9 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
     else skipped.push({ file, reason: `not a supported type (${SUPPORTED_EXTENSIONS.join(", ")})` });
   }
   files.sort();
+  const present = new Set(files);
   for (const listed of manifest.entries.keys()) {
-    if (!files.includes(listed)) throw new RagError("corpus_invalid", `Corpus manifest lists ${listed}, which is not a supported file in ${corpusDir}.`);
+    if (!present.has(listed)) throw new RagError("corpus_invalid", `Corpus manifest lists ${listed}, which is not a supported file in ${corpusDir}.`);
   }
   const givenIds = new Map<string, string>();
   for (const [file, entry] of manifest.entries) if (entry.docId !== undefined) givenIds.set(file, entry.docId);
@@ -120,6 +123,7 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
       locations: extracted.locations,
       file,
       fileHash,
+      textHash: createHash("sha256").update(extracted.text).digest("hex"),
       extractor: EXTRACTOR_VERSION,
       stated: extracted.metadata,
     });
@@ -134,13 +138,9 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
   return { documents, hash: hashDocuments(documents), skipped };
 }
 
-export function hashDocuments(documents: readonly CorpusDocument[]): string {
+/** Each document's id, metadata and text hash: the texts themselves are hashed once, per document. */
+export function hashDocuments(documents: readonly IngestedDocument[]): string {
   const hash = createHash("sha256");
-  for (const doc of documents) {
-    hash.update(JSON.stringify([doc.docId, doc.title, doc.author, doc.publisher, doc.date, doc.sourceFile]));
-    hash.update("\0");
-    hash.update(doc.text);
-    hash.update("\0");
-  }
+  for (const doc of documents) hash.update(JSON.stringify([doc.docId, doc.title, doc.author, doc.publisher, doc.date, doc.sourceFile, doc.textHash]) + "\n");
   return hash.digest("hex");
 }

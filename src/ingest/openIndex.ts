@@ -4,7 +4,7 @@ import { RagError } from "../errors.js";
 import { readCurrentBuild } from "../store/buildFiles.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import { loadIndex } from "../store/loadIndex.js";
-import { readStoredDocuments } from "../store/storedDocuments.js";
+import { readStoredDocuments, type StoredDocument } from "../store/storedDocuments.js";
 import { ensureIndex, type EnsureIndexOptions, type EnsureIndexResult, type IngestProgress } from "./buildIndex.js";
 import { loadCorpus, type Corpus } from "./loadCorpus.js";
 
@@ -38,10 +38,13 @@ export interface OpenedIndex {
  */
 export async function openIndex(options: OpenIndexOptions): Promise<OpenedIndex> {
   const { config, getEmbedder, force, onProgress } = options;
+  // Parsed at most once per build directory: the corpus loader (extracted texts) and an incremental build (spans) both read it.
+  const parsed = new Map<string, Promise<StoredDocument[] | undefined>>();
+  const readDocuments = (dir: string) => parsed.get(dir) ?? parsed.set(dir, readStoredDocuments(dir)).get(dir)!;
   const corpus = await loadCorpus(config.corpusDir, {
     previous: async () => {
       const current = await readCurrentBuild(config.indexDir);
-      const stored = current && (await readStoredDocuments(current.dir));
+      const stored = current && (await readDocuments(current.dir));
       return stored ? new Map(stored.map((d) => [d.file, d])) : undefined;
     },
     onProgress,
@@ -54,6 +57,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<OpenedIndex>
     getEmbedder,
     force,
     onProgress,
+    readDocuments,
   };
   const result = await ensureIndex(ensureOptions);
   try {

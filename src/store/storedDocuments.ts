@@ -6,11 +6,10 @@ import { BUILD_FILES } from "./buildFiles.js";
 /**
  * A document as a build keeps it: everything the corpus loader produced (the
  * extracted text of HTML and PDF files included, so it is never extracted
- * again differently), the hash of the text, and which rows of the build's
- * chunks and sentences are its own, `[first, end)`.
+ * again differently), and which rows of the build's chunks and sentences are
+ * its own, `[first, end)`.
  */
 export interface StoredDocument extends IngestedDocument {
-  textHash: string;
   chunkRows: [number, number];
   sentenceRows: [number, number];
 }
