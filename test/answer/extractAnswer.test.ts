@@ -16,16 +16,23 @@ const TEXT = [
   "On October 25, a recovery conference was held in Berlin. Kishida took part by video. He stated that recovery must be owned by Ukraine. Japan later pledged $3 billion to Ukraine.",
 ].join("\n");
 
-const sentences = splitSentences("doc", TEXT);
 const chunkStore: VectorStore = { dimensions: 1, size: 0, search: async () => [] };
-const index: LoadedIndex = {
-  manifest: {} as LoadedIndex["manifest"],
-  chunks: [],
-  sentences,
-  sentenceVectors: new Float32Array(sentences.length),
-  chunkStore,
-  ...(await buildTermIndexes([], sentences)),
-};
+
+/** An index of one document's sentences and nothing else: what answer extraction reads. */
+async function sentenceIndex(text: string): Promise<LoadedIndex> {
+  const sentences = splitSentences("doc", text);
+  return {
+    manifest: {} as LoadedIndex["manifest"],
+    chunks: [],
+    sentences,
+    sentenceVectors: new Float32Array(sentences.length),
+    chunkStore,
+    ...(await buildTermIndexes([], sentences)),
+  };
+}
+
+const index = await sentenceIndex(TEXT);
+const { sentences } = index;
 const lookup = createSentenceLookup(index);
 const passage: Passage = { docId: "doc", start: 0, end: TEXT.length, text: TEXT, title: "Recovery", score: 1, dense: 1 };
 const context = new Map<string, DocumentContext>([["doc", { labelTokens: evidenceTokens("Recovery"), years: [] }]]);
@@ -101,15 +108,8 @@ describe("extractAnswer", () => {
 
 /** `extractAnswer` over one document of its own, its passage given as the text from `from` to `to` (whole by default). */
 async function fixture(text: string, label = "Doc", passageText?: string) {
-  const sentences = splitSentences("doc", text);
-  const index: LoadedIndex = {
-    manifest: {} as LoadedIndex["manifest"],
-    chunks: [],
-    sentences,
-    sentenceVectors: new Float32Array(sentences.length),
-    chunkStore,
-    ...(await buildTermIndexes([], sentences)),
-  };
+  const index = await sentenceIndex(text);
+  const { sentences } = index;
   const lookup = createSentenceLookup(index);
   const start = passageText === undefined ? 0 : text.indexOf(passageText);
   const end = passageText === undefined ? text.length : start + passageText.length;

@@ -2,20 +2,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { RagError } from "../../../src/errors.js";
+import { extractionError } from "../../helpers/extractionError.js";
 import { EXTRACTOR_VERSION, SUPPORTED_EXTENSIONS, extractDocument, locationAt } from "../../../src/ingest/formats/extract.js";
 import { isoDate } from "../../../src/ingest/formats/metadata.js";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const BOM = [0xef, 0xbb, 0xbf];
 
-async function extractionError(bytes: Uint8Array, fileName: string): Promise<RagError> {
-  const error = await extractDocument(bytes, fileName).then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(RagError);
-  expect((error as RagError).code).toBe("corpus_invalid");
-  expect((error as RagError).message.startsWith(`${fileName}: `)).toBe(true);
-  return error as RagError;
-}
 
 describe("extractDocument", () => {
   it("names the supported extensions and a version", () => {

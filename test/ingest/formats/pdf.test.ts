@@ -1,6 +1,6 @@
 import { PDFDocument, PDFHexString, StandardFonts, type PDFFont, type PDFPage } from "pdf-lib";
 import { describe, expect, it } from "vitest";
-import { RagError } from "../../../src/errors.js";
+import { extractionError } from "../../helpers/extractionError.js";
 import { extractDocument, locationAt } from "../../../src/ingest/formats/extract.js";
 
 interface PageSpec {
@@ -33,13 +33,6 @@ async function makePdf(pages: PageSpec[], info: { title?: string; author?: strin
 
 const write = (page: PDFPage, font: PDFFont, text: string, y: number, size: number) => page.drawText(text, { x: 56, y, size, font });
 
-async function extractionError(bytes: Uint8Array, fileName: string): Promise<RagError> {
-  const error = await extractDocument(bytes, fileName).then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(RagError);
-  expect((error as RagError).code).toBe("corpus_invalid");
-  expect((error as RagError).message.startsWith(`${fileName}: `)).toBe(true);
-  return error as RagError;
-}
 
 const HEADER = ["ACME Quarterly Report — Confidential"];
 const REPORT: PageSpec[] = [
