@@ -26,6 +26,8 @@ export interface AnswerOptions {
   factLookahead: number;
   /** A question asking for a figure, a date or what someone said is not answered by sentences that hold none. */
   requireAnswerType: boolean;
+  /** When the best sentence does not supply what is asked, a lower one that does may answer while its score is at least this fraction of the best one's. */
+  supplyingSentenceRatio: number;
   /** Nearest passages cited when abstaining. */
   abstainCitations: number;
 }
@@ -41,6 +43,7 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
   groundingScope: "passage",
   factLookahead: 2,
   requireAnswerType: true,
+  supplyingSentenceRatio: 0.85,
   abstainCitations: 3,
 };
 
@@ -127,35 +130,40 @@ export function extractAnswer(
     }
   }
   ranked.sort((a, b) => b.score.score - a.score.score);
-  const top = ranked[0];
   const abstain = (): AskResponse => ({ question, answerable: false, answer: NOT_ANSWERED, citations: passages.slice(0, options.abstainCitations).map(passageCitation) });
-  if (!top || top.score.score < options.minAnswerScore) return abstain();
+  const best = ranked[0];
+  if (!best || best.score.score < options.minAnswerScore) return abstain();
 
-  // "The client sends a request and then does a shutdown(1). This tells the server…": the best sentence
-  // comes with what it refers back to, announces or leaves unfinished.
-  const chosen: Candidate[] = [];
-  const add = (ids: readonly number[], from: Candidate) => {
-    for (const id of ids) if (!chosen.some((c) => c.id === id)) chosen.push(id === from.id ? from : { id, score: scoreSentence(id), passage: from.passage });
+  // "The client sends a request and then does a shutdown(1). This tells the server…": a sentence comes
+  // with what it refers back to, announces or leaves unfinished.
+  const unitOf = (top: Candidate): Candidate[] => {
+    const unit: Candidate[] = [];
+    const add = (ids: readonly number[]) => {
+      for (const id of ids) if (!unit.some((c) => c.id === id)) unit.push(id === top.id ? top : { id, score: scoreSentence(id), passage: top.passage });
+    };
+    add(sentenceUnit(index.sentences, top.id));
+    const supplied = () => unit.some((c) => c.score.typed);
+    const following = followingInParagraph(index.sentences, unit.at(-1)!.id, options.factLookahead);
+    // "…through JICA. The amount has reached $1.5 billion.": the fact asked for often sits in the next sentence;
+    // "The conference was held in Berlin. Kishida sent a message. He stated that…": or one further on, quoted
+    // with the sentence between when it refers back to that one.
+    const referring = following[0] !== undefined && startsWithReference(index.sentences[following[0]]!.text) ? following[0] : undefined;
+    const typed = referring !== undefined || supplied() ? -1 : following.findIndex((id) => scoreSentence(id).typed);
+    if (referring !== undefined) add([referring]);
+    else if (typed >= 0) add(startsWithAnaphor(index.sentences[following[typed]!]!.text) ? following.slice(0, typed + 1) : [following[typed]!]);
+    return unit;
   };
-  add(sentenceUnit(index.sentences, top.id), top);
-  const supplied = () => chosen.some((c) => c.score.typed);
-  const following = followingInParagraph(index.sentences, chosen.at(-1)!.id, options.factLookahead);
-  // "…through JICA. The amount has reached $1.5 billion.": the fact asked for often sits in the next sentence;
-  // "The conference was held in Berlin. Kishida sent a message. He stated that…": or one further on, quoted
-  // with the sentence between when it refers back to that one.
-  const referring = following[0] !== undefined && startsWithReference(index.sentences[following[0]]!.text) ? following[0] : undefined;
-  const typed = referring !== undefined || supplied() ? -1 : following.findIndex((id) => scoreSentence(id).typed);
-  if (referring !== undefined) add([referring], top);
-  else if (typed >= 0) add(startsWithAnaphor(index.sentences[following[typed]!]!.text) ? following.slice(0, typed + 1) : [following[typed]!], top);
-  if (options.requireAnswerType && STRICT_ANSWER_TYPES.has(askedType) && !supplied()) {
-    // "How many tonnes of LNG did Japan redirect?" answered by a sentence with no figure in it is a near miss.
-    return abstain();
-  }
-  if (options.requireAnswerType && attribute && !chosen.some((c) => attribute(index.sentences[c.id]!.text))) {
-    // "Which version of the Unicode Standard…?" answered by a sentence naming no version is a near miss.
-    return abstain();
-  }
-  for (const s of ranked.slice(1)) {
+  // "How many tonnes of LNG did Japan redirect?" answered by a sentence with no figure in it is a near miss;
+  // "Which version of the Unicode Standard…?" by a sentence naming no version too. The best sentence that
+  // does supply it answers, unless it falls too far below the best one.
+  const supplies = (unit: Candidate[]) =>
+    !options.requireAnswerType ||
+    ((!STRICT_ANSWER_TYPES.has(askedType) || unit.some((c) => c.score.typed)) && (!attribute || unit.some((c) => attribute(index.sentences[c.id]!.text))));
+  const floor = Math.max(options.minAnswerScore, best.score.score * options.supplyingSentenceRatio);
+  const top = ranked.find((candidate) => candidate.score.score >= floor && supplies(unitOf(candidate)));
+  if (!top) return abstain();
+  const chosen = unitOf(top);
+  for (const s of ranked) {
     if (chosen.length >= options.maxSentences) break;
     if (chosen.some((c) => c.id === s.id) || s.score.score < top.score.score * options.extraSentenceRatio) continue;
     // A second answer that would push the quote past the length a reader takes in at a glance is left out.

@@ -9,7 +9,11 @@ export type FactType = Exclude<AnswerType, "statement" | null>;
 
 const MONTH = /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)$/i;
 const YEAR = /^(?:1[89]|20)\d\d$/;
-const DIGIT = /\d/;
+// A figure starts with its digits or its currency: "G7", "Sakhalin-2" or a footnote stuck to a word ("Meeting3") name things.
+const FIGURE = /^(?:[$€£¥]|US\$|[A-Z]{2,3}\$)?\d/;
+// "one of the partners", "the one that…": a pronoun, not a count.
+const PRONOUN_ONE = (word: string, i: number, words: readonly string[]) =>
+  /^one$/i.test(word) && (/^of$/i.test(words[i + 1] ?? "") || /^(?:the|this|that|any|each|no|every|which|another)$/i.test(words[i - 1] ?? ""));
 const DECADE = /^\d{4}s$/;
 const STARTS_UPPERCASE = /^\p{Lu}/u;
 // "section 12", "Article 5.1", "getLogger": what a "which section/function" question is answered with.
@@ -159,18 +163,46 @@ const ATTRIBUTES: { asked: RegExp; stated: RegExp }[] = [
   },
 ];
 
+// Figures with a kind of their own. "What share of its energy imports…" is not answered by "$9 billion",
+// "How much has Japan spent on…" not by "8 diplomats": the figure quoted must be of the kind asked.
+const PERCENT_ASKED = /^(?:(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+)?(?:share|percentage|proportion|fraction|per\s*cent(?:age)?)\b|what\s+per\s*cent\b)/i;
+const PERCENT_STATED = /\d\s*%|\bper\s*cent\b|\bpercent(?:age)?\b|\b(?:half|halves|third|thirds|quarters?|fifths?|tenths?|majority|minority|most|all|none)\b/i;
+const MONEY_ASKED =
+  /^(?:how\s+much\s+(?:money|funding|cash|capital)\b|how\s+much\b[^?]*\b(?:cost|costs|spend|spent|spends|pay|paid|pays|budget(?:ed)?|worth|earn(?:ed|s)?|lend|lent|loan(?:ed)?|donate[sd]?|invest(?:ed|s)?|charge[sd]?|fund(?:ed|s)?|price[sd]?)\b|(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+)?(?:cost|price|fee|budget|salary|wage|fine)\b)/i;
+const MONEY_STATED = /[$€£¥₹₽₴]|\b(?:dollars?|cents?|yen|euros?|pounds?\s+sterling|sterling|usd|eur|jpy|gbp|rubles?|roubles?|hryvnias?|francs?|yuan|rupees?|free\s+of\s+charge|no\s+cost|free)\b/i;
+// "How many tonnes of LNG…", "how many members of…": what is counted is named, and the figure must be of it.
+// Measurement units are counted by name even without "of": "How many kilometres…".
+const UNIT =
+  /^(?:tonnes?|tons?|metres?|meters?|kilometres?|kilometers?|km|miles?|litres?|liters?|barrels?|gallons?|hectares?|acres?|kilograms?|kg|grams?|watts?|kilowatts?|megawatts?|gigawatts?|kw|mw|gw|kwh|mwh|gwh|twh|bytes?|kilobytes?|megabytes?|gigabytes?|kb|mb|gb|bits?|characters?|pixels?|degrees?)$/i;
+
+// What is counted is named only where a measure word says so, "How many tonnes of LNG…", "how many members
+// of…", or a unit of measurement: "How many kilometres…". Any other counted noun a paraphrase may say in other
+// words ("lawmakers" for "members of the House"), so it is not required (measured on the probes: requiring it
+// turned two paraphrases into abstentions).
+function countedThing(asked: string): ((text: string) => boolean) | null {
+  const m = /^how\s+many\s+([\p{L}-]+)(\s+of\b)?/iu.exec(asked);
+  if (!m || !(m[2] || UNIT.test(m[1]!))) return null;
+  const counted = stem(m[1]!.toLowerCase());
+  return (text) => tokenize(text).some((t) => stem(t) === counted);
+}
+
 /**
  * For a question that asks for the value of an attribute with a shape of its
- * own (a version, a default), a test that a quoted text states one; `null`
- * when the question asks for no such attribute.
+ * own (a version, a default, a percentage, a sum of money, a count of a named
+ * unit), a test that a quoted text states one; `null` when the question asks
+ * for no such attribute.
  */
 export function askedAttribute(question: string): ((text: string) => boolean) | null {
   const q = interrogativeClause(question);
   const wh = WH_WORD.exec(q);
   if (!wh) return null;
   const asked = q.slice(wh.index);
-  const tests = ATTRIBUTES.filter((a) => a.asked.test(asked)).map((a) => a.stated);
-  return tests.length === 0 ? null : (text) => tests.every((t) => t.test(text));
+  const tests: ((text: string) => boolean)[] = ATTRIBUTES.filter((a) => a.asked.test(asked)).map((a) => (text: string) => a.stated.test(text));
+  if (PERCENT_ASKED.test(asked)) tests.push((text) => PERCENT_STATED.test(text));
+  if (MONEY_ASKED.test(asked)) tests.push((text) => MONEY_STATED.test(text));
+  const counted = countedThing(asked);
+  if (counted) tests.push(counted);
+  return tests.length === 0 ? null : (text) => tests.every((t) => t(text));
 }
 
 // Regular verbs with their past and third-person forms, a particle kept: "call_for" → "called for", "calls for".
@@ -186,7 +218,8 @@ function verbs(list: string): [string, string[]][] {
 
 // Whether the i-th word of a sentence is a figure, a date or a proper name.
 const IS_FACT: Record<FactType, (word: string, i: number, words: readonly string[]) => boolean> = {
-  quantity: (word, i, words) => (DIGIT.test(word) && !YEAR.test(word) && !NUMBER_LABEL.test(words[i - 1] ?? "")) || NUMBER_WORD.test(word),
+  quantity: (word, i, words) =>
+    (FIGURE.test(word) && !YEAR.test(word) && !NUMBER_LABEL.test(words[i - 1] ?? "")) || (NUMBER_WORD.test(word) && !PRONOUN_ONE(word, i, words)),
   date: (word) => MONTH.test(word) || YEAR.test(word) || DECADE.test(word),
   name: (word, i) => (i > 0 && word.length > 1 && startsUppercase(word)) || (IDENTIFIER.test(word) && !YEAR.test(word) && !DECADE.test(word)),
 };
