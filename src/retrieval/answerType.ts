@@ -166,10 +166,17 @@ const ATTRIBUTES: { asked: RegExp; stated: RegExp }[] = [
 // Figures with a kind of their own. "What share of its energy imports…" is not answered by "$9 billion",
 // "How much has Japan spent on…" not by "8 diplomats": the figure quoted must be of the kind asked.
 const PERCENT_ASKED = /^(?:(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+)?(?:share|percentage|proportion|fraction|per\s*cent(?:age)?)\b|what\s+per\s*cent\b)/i;
+const RATE_ASKED = /^(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+){0,2}?rates?\b/i;
+const RATE_STATED = /\d\s*%|\bper\s*cent\b|\bpercent\b|\bper\b|\ba\s+(?:year|month|week|day|hour|minute|second)\b|\/\s*\p{L}/iu;
 const PERCENT_STATED = /\d\s*%|\bper\s*cent\b|\bpercent(?:age)?\b|\b(?:half|halves|third|thirds|quarters?|fifths?|tenths?|majority|minority|most|all|none)\b/i;
 const MONEY_ASKED =
   /^(?:how\s+much\s+(?:money|funding|cash|capital)\b|how\s+much\b[^?]*\b(?:cost|costs|spend|spent|spends|pay|paid|pays|budget(?:ed)?|worth|earn(?:ed|s)?|lend|lent|loan(?:ed)?|donate[sd]?|invest(?:ed|s)?|charge[sd]?|fund(?:ed|s)?|price[sd]?)\b|(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+)?(?:cost|price|fee|budget|salary|wage|fine)\b)/i;
 const MONEY_STATED = /[$€£¥₹₽₴]|\b(?:dollars?|cents?|yen|euros?|pounds?\s+sterling|sterling|usd|eur|jpy|gbp|rubles?|roubles?|hryvnias?|francs?|yuan|rupees?|free\s+of\s+charge|no\s+cost|free)\b/i;
+// "Why was the programme suspended?" is not answered by a sentence that only says it was: a reason is given
+// with a word that says so.
+const REASON_ASKED = /^(?:why\b|(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+)?(?:reasons?|causes?|motives?|grounds?|justifications?|rationale)\b|for\s+what\s+reason\b)/i;
+const REASON_STATED =
+  /\b(?:because|due\s+to|owing\s+to|thanks\s+to|since|as\s+a\s+result|result(?:ed|s|ing)?\s+(?:of|from)|in\s+order\s+to|so\s+(?:that|as\s+to)|given|reasons?|causes?|caused|motiv\w+|aim(?:s|ed)?|purpose|goal|in\s+response\s+to|in\s+light\s+of|in\s+view\s+of|for\s+fear|amid|led\s+to|leads?\s+to|therefore|thus|hence|consequently|so|justif\w+|rationale|grounds?|on\s+the\s+basis\s+of|based\s+on|stem(?:s|med)?\s+from|driven\s+by|to\s+(?:ensure|avoid|prevent|protect|support|help|allow|enable|make|keep|reduce|secure|strengthen|counter|deter|address|meet|maintain))\b/i;
 // "How many tonnes of LNG…", "how many members of…": what is counted is named, and the figure must be of it.
 // Measurement units are counted by name even without "of": "How many kilometres…".
 const UNIT =
@@ -199,6 +206,8 @@ export function askedAttribute(question: string): ((text: string) => boolean) | 
   const asked = q.slice(wh.index);
   const tests: ((text: string) => boolean)[] = ATTRIBUTES.filter((a) => a.asked.test(asked)).map((a) => (text: string) => a.stated.test(text));
   if (PERCENT_ASKED.test(asked)) tests.push((text) => PERCENT_STATED.test(text));
+  if (RATE_ASKED.test(asked)) tests.push((text) => RATE_STATED.test(text));
+  if (REASON_ASKED.test(asked)) tests.push((text) => REASON_STATED.test(text));
   if (MONEY_ASKED.test(asked)) tests.push((text) => MONEY_STATED.test(text));
   const counted = countedThing(asked);
   if (counted) tests.push(counted);
@@ -250,14 +259,18 @@ export function suppliesAnswerTo(question: string): (sentence: string, facts?: (
   if (type === null) return () => false;
   if (type === "statement") return (sentence) => REPORTED_SPEECH.test(sentence);
   const asked = new Set(tokenize(question).map(stem));
+  // "$9.18" in the sentence is the question's "$9.18 billion", whose token is "9.18": a figure the question gives is no answer to it.
+  const given = (fact: string) => asked.has(fact) || asked.has(fact.replace(LEADING_SYMBOLS, ""));
   const isNew = (term: string) => tokenize(term).some((t) => !asked.has(stem(t)));
   if (type === "name") {
     // Only in prose: a line of code is all identifiers, and says nothing of which one is the answer.
     return (sentence, facts = (t) => factStems(t, casedWords(sentence))) =>
-      facts(type).some((fact) => !asked.has(fact)) || (PROSE_END.test(sentence) && markedTerms(sentence).some(isNew));
+      facts(type).some((fact) => !given(fact)) || (PROSE_END.test(sentence) && markedTerms(sentence).some(isNew));
   }
-  return (sentence, facts = (t) => factStems(t, casedWords(sentence))) => facts(type).some((fact) => !asked.has(fact));
+  return (sentence, facts = (t) => factStems(t, casedWords(sentence))) => facts(type).some((fact) => !given(fact));
 }
+
+const LEADING_SYMBOLS = /^[^\p{L}\p{N}]+/u;
 
 // What a text marks as the name of something, whatever its case: a code span (`.node`, ``--help``),
 // a short quoted or emphasised term ('ss', “glyph”, *count*, **glyph**). A quotation of more than a few
