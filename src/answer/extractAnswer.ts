@@ -115,6 +115,9 @@ export function extractAnswer(
   const years = askedYears(named);
   const askedType = expectedAnswerType(question);
   const attribute = askedAttribute(question);
+  // A heading names its topic in capitals, so of the lines that are no sentences only datelines answer
+  // dates and bylines names.
+  const factLine = askedType === "date" ? () => true : askedType === "name" ? (text: string) => BYLINE.test(text) : undefined;
   const seen = new Set<number>();
   const ranked: Candidate[] = [];
   for (const passage of passages) {
@@ -124,7 +127,9 @@ export function extractAnswer(
       if (seen.has(id)) continue;
       seen.add(id);
       const text = index.sentences[id]!.text;
-      if (!canAnswer(id, index)) continue;
+      // A byline or a dateline ("Aug 15, 2025 in CEIAS Insights", "By Jane Doe") states no sentence but
+      // answers "when was it published" or "who wrote it" with the fact it gives.
+      if (!canAnswer(id, index) && !(factLine && text.length <= MAX_FACT_LINE_CHARS && factLine(text) && scoreSentence(id).typed)) continue;
       if (options.requireGrounding && !yearsGrounded(years, text, documentYears)) continue;
       ranked.push({ id, score: scoreSentence(id), passage });
     }
@@ -179,6 +184,9 @@ export function extractAnswer(
   const answer = citations.map((c) => `${c.text} [${c.marker}]`).join(" ");
   return { question, answerable: true, answer, citations };
 }
+
+const MAX_FACT_LINE_CHARS = 100;
+const BYLINE = /^\W*(?:by|written\s+by|edited\s+by|authors?|editors?|prepared\s+by|published\s+by)\b/i;
 
 // Names are too loosely recognised (any capitalised word) to refuse an answer for lacking one.
 const STRICT_ANSWER_TYPES = new Set<AnswerType>(["quantity", "date", "statement"]);

@@ -172,6 +172,9 @@ const PERCENT_STATED = /\d\s*%|\bper\s*cent\b|\bpercent(?:age)?\b|\b(?:half|halv
 const MONEY_ASKED =
   /^(?:how\s+much\s+(?:money|funding|cash|capital)\b|how\s+much\b[^?]*\b(?:cost|costs|spend|spent|spends|pay|paid|pays|budget(?:ed)?|worth|earn(?:ed|s)?|lend|lent|loan(?:ed)?|donate[sd]?|invest(?:ed|s)?|charge[sd]?|fund(?:ed|s)?|price[sd]?)\b|(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+)?(?:cost|price|fee|budget|salary|wage|fine)\b)/i;
 const MONEY_STATED = /[$€£¥₹₽₴]|\b(?:dollars?|cents?|yen|euros?|pounds?\s+sterling|sterling|usd|eur|jpy|gbp|rubles?|roubles?|hryvnias?|francs?|yuan|rupees?|free\s+of\s+charge|no\s+cost|free)\b/i;
+// "Since what year…" is not answered by "In February…".
+const YEAR_ASKED = /^(?:what|which)\s+years?\b/i;
+const YEAR_STATED = /\b(?:1[89]|20)\d\d(?:s|\b)/;
 // "Why was the programme suspended?" is not answered by a sentence that only says it was: a reason is given
 // with a word that says so.
 const REASON_ASKED = /^(?:why\b|(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+)?(?:reasons?|causes?|motives?|grounds?|justifications?|rationale)\b|for\s+what\s+reason\b)/i;
@@ -207,6 +210,7 @@ export function askedAttribute(question: string): ((text: string) => boolean) | 
   const tests: ((text: string) => boolean)[] = ATTRIBUTES.filter((a) => a.asked.test(asked)).map((a) => (text: string) => a.stated.test(text));
   if (PERCENT_ASKED.test(asked)) tests.push((text) => PERCENT_STATED.test(text));
   if (RATE_ASKED.test(asked)) tests.push((text) => RATE_STATED.test(text));
+  if (YEAR_ASKED.test(asked)) tests.push((text) => YEAR_STATED.test(text));
   if (REASON_ASKED.test(asked)) tests.push((text) => REASON_STATED.test(text));
   if (MONEY_ASKED.test(asked)) tests.push((text) => MONEY_STATED.test(text));
   const counted = countedThing(asked);
