@@ -5,7 +5,7 @@ import type { LoadedIndex } from "../store/indexParts.js";
 import type { AskResponse, Citation, Span } from "../types.js";
 import { askedAttribute, expectedAnswerType, type AnswerType } from "../retrieval/answerType.js";
 import { askedYears, distinctiveTerms, initialismAliases, missingTerms, sectionHeading, yearsGrounded } from "./grounding.js";
-import { evidenceTokens } from "../retrieval/terms.js";
+import { casedWords, evidenceTokens, isStopword, stem } from "../retrieval/terms.js";
 import { combineAliases, NO_ALIASES, type AliasLookup } from "./aliases.js";
 import { adjacent, announces, endsStatement, PARAGRAPH_GAP, sentenceUnit, startsWithAnaphor, startsWithReference } from "./discourse.js";
 
@@ -161,9 +161,16 @@ export function extractAnswer(
   // "How many tonnes of LNG did Japan redirect?" answered by a sentence with no figure in it is a near miss;
   // "Which version of the Unicode Standard…?" by a sentence naming no version too. The best sentence that
   // does supply it answers, unless it falls too far below the best one.
+  // "When did Japan withdraw its status?" is not answered by a date in a sentence that says nothing of
+  // withdrawing: the sentence giving the figure or date shares a word of what is asked beside the names.
+  const asked = askedWords(question);
+  // A dateline or byline is about its document, whatever the question calls it.
+  const about = (c: Candidate) =>
+    asked.length === 0 || c.score.dense >= CLOSE_PARAPHRASE || !canAnswer(c.id, index) || asked.some((w) => lookup.mentions(c.id).has(w));
   const supplies = (unit: Candidate[]) =>
     !options.requireAnswerType ||
-    ((!STRICT_ANSWER_TYPES.has(askedType) || unit.some((c) => c.score.typed)) && (!attribute || unit.some((c) => attribute(index.sentences[c.id]!.text))));
+    ((!STRICT_ANSWER_TYPES.has(askedType) || unit.some((c) => c.score.typed && (askedType === "statement" || about(c)))) &&
+      (!attribute || unit.some((c) => attribute(index.sentences[c.id]!.text))));
   const floor = Math.max(options.minAnswerScore, best.score.score * options.supplyingSentenceRatio);
   const top = ranked.find((candidate) => candidate.score.score >= floor && supplies(unitOf(candidate)));
   if (!top) return abstain();
@@ -183,6 +190,20 @@ export function extractAnswer(
   });
   const answer = citations.map((c) => `${c.text} [${c.marker}]`).join(" ");
   return { question, answerable: true, answer, citations };
+}
+
+// A sentence this close to the question in meaning is about what it asks though it says it in other words:
+// "barred from entering" / "a ban on entry" (probes: 0.70 keeps every answerable question the rule alone lost).
+const CLOSE_PARAPHRASE = 0.7;
+
+// Words that say which kind of fact is asked for, not what it is about.
+const TYPE_WORDS = new Set("when how many much".split(" "));
+
+/** The stems of a question's lowercase content words: what it asks about beside the names it gives. */
+function askedWords(question: string): string[] {
+  return casedWords(question)
+    .filter((w, i) => i > 0 && /^\p{Ll}/u.test(w) && !isStopword(w.toLowerCase()) && !TYPE_WORDS.has(w.toLowerCase()))
+    .map((w) => stem(w.toLowerCase()));
 }
 
 const MAX_FACT_LINE_CHARS = 100;
