@@ -11,6 +11,9 @@ const MONTH = /^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|ju
 const YEAR = /^(?:1[89]|20)\d\d$/;
 // A figure starts with its digits or its currency: "G7", "Sakhalin-2" or a footnote stuck to a word ("Meeting3") name things.
 const FIGURE = /^(?:[$€£¥]|US\$|[A-Z]{2,3}\$)?\d/;
+// "13 June", "May 4": a day of the month dates, it does not count.
+const DAY_OF_MONTH = (word: string, i: number, words: readonly string[]) =>
+  /^\d{1,2}(?:st|nd|rd|th)?$/.test(word) && (MONTH.test(words[i - 1] ?? "") || MONTH.test(words[i + 1] ?? ""));
 // "one of the partners", "the one that…": a pronoun, not a count.
 const PRONOUN_ONE = (word: string, i: number, words: readonly string[]) =>
   /^one$/i.test(word) && (/^of$/i.test(words[i + 1] ?? "") || /^(?:the|this|that|any|each|no|every|which|another)$/i.test(words[i - 1] ?? ""));
@@ -172,6 +175,12 @@ const PERCENT_STATED = /\d\s*%|\bper\s*cent\b|\bpercent(?:age)?\b|\b(?:half|halv
 const MONEY_ASKED =
   /^(?:how\s+much\s+(?:money|funding|cash|capital)\b|how\s+much\b[^?]*\b(?:cost|costs|spend|spent|spends|pay|paid|pays|budget(?:ed)?|worth|earn(?:ed|s)?|lend|lent|loan(?:ed)?|donate[sd]?|invest(?:ed|s)?|charge[sd]?|fund(?:ed|s)?|price[sd]?)\b|(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+)?(?:cost|price|fee|budget|salary|wage|fine)\b)/i;
 const MONEY_STATED = /[$€£¥₹₽₴]|\b(?:dollars?|cents?|yen|euros?|pounds?\s+sterling|sterling|usd|eur|jpy|gbp|rubles?|roubles?|hryvnias?|francs?|yuan|rupees?|free\s+of\s+charge|no\s+cost|free)\b/i;
+// "How many drones…" is not answered by "$37 million" or "in 2023": a count is a number that is no sum of
+// money, percentage, year or day of the month.
+const COUNT_ASKED = /^how\s+many\b(?!\s+(?:\w+\s+)?(?:dollars?|yen|euros?|pounds?|cents?|rubles?|roubles?|hryvnias?|francs?|yuan|rupees?)\b)/i;
+const MONEY_OR_DATE =
+  /(?:[$€£¥₹₽₴]|\b(?:US|USD|EUR|JPY|GBP)\s?\$?)\s?\d[\d.,]*(?:\s*(?:thousand|million|billion|trillion|bn|mn|m|k)\b)?|\b\d[\d.,]*\s*(?:thousand|million|billion|trillion|bn|mn)?\s*(?:(?:US|U\.S\.)\s+)?(?:dollars?|yen|euros?|pounds?|cents?|rubles?|roubles?|hryvnias?|francs?|yuan|rupees?)\b|\d[\d.,]*\s*(?:%|per\s*cent|percent)|\b(?:1[89]|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}\b/gi;
+const statesCount = (text: string) => /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|dozen)\b/i.test(text.replace(MONEY_OR_DATE, " "));
 // "Since what year…" is not answered by "In February…".
 const YEAR_ASKED = /^(?:what|which)\s+years?\b/i;
 const YEAR_STATED = /\b(?:1[89]|20)\d\d(?:s|\b)/;
@@ -213,6 +222,7 @@ export function askedAttribute(question: string): ((text: string) => boolean) | 
   if (YEAR_ASKED.test(asked)) tests.push((text) => YEAR_STATED.test(text));
   if (REASON_ASKED.test(asked)) tests.push((text) => REASON_STATED.test(text));
   if (MONEY_ASKED.test(asked)) tests.push((text) => MONEY_STATED.test(text));
+  if (COUNT_ASKED.test(asked)) tests.push(statesCount);
   const counted = countedThing(asked);
   if (counted) tests.push(counted);
   return tests.length === 0 ? null : (text) => tests.every((t) => t(text));
@@ -232,7 +242,8 @@ function verbs(list: string): [string, string[]][] {
 // Whether the i-th word of a sentence is a figure, a date or a proper name.
 const IS_FACT: Record<FactType, (word: string, i: number, words: readonly string[]) => boolean> = {
   quantity: (word, i, words) =>
-    (FIGURE.test(word) && !YEAR.test(word) && !NUMBER_LABEL.test(words[i - 1] ?? "")) || (NUMBER_WORD.test(word) && !PRONOUN_ONE(word, i, words)),
+    (FIGURE.test(word) && !YEAR.test(word) && !NUMBER_LABEL.test(words[i - 1] ?? "") && !DAY_OF_MONTH(word, i, words)) ||
+    (NUMBER_WORD.test(word) && !PRONOUN_ONE(word, i, words)),
   date: (word) => MONTH.test(word) || YEAR.test(word) || DECADE.test(word),
   name: (word, i) => (i > 0 && word.length > 1 && startsUppercase(word)) || (IDENTIFIER.test(word) && !YEAR.test(word) && !DECADE.test(word)),
 };
