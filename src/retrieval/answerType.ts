@@ -188,7 +188,7 @@ const YEAR_STATED = /\b(?:1[89]|20)\d\d(?:s|\b)/;
 // with a word that says so.
 const REASON_ASKED = /^(?:why\b|(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+)?(?:reasons?|causes?|motives?|grounds?|justifications?|rationale)\b|for\s+what\s+reason\b)/i;
 const REASON_STATED =
-  /\b(?:because|due\s+to|owing\s+to|thanks\s+to|since|as\s+a\s+result|result(?:ed|s|ing)?\s+(?:of|from)|in\s+order\s+to|so\s+(?:that|as\s+to)|given|reasons?|causes?|caused|motiv\w+|aim(?:s|ed)?|purpose|goal|in\s+response\s+to|in\s+light\s+of|in\s+view\s+of|for\s+fear|amid|led\s+to|leads?\s+to|therefore|thus|hence|consequently|so|justif\w+|rationale|grounds?|on\s+the\s+basis\s+of|based\s+on|stem(?:s|med)?\s+from|driven\s+by|to\s+(?:ensure|avoid|prevent|protect|support|help|allow|enable|make|keep|reduce|secure|strengthen|counter|deter|address|meet|maintain))\b/i;
+  /\b(?:(?:this|that|which|it)(?:\s+is|'s)\s+(?:why|for|because|so|since|due|to|what)|because|due\s+to|owing\s+to|thanks\s+to|since|as\s+a\s+result|result(?:ed|s|ing)?\s+(?:of|from)|in\s+order\s+to|so\s+(?:that|as\s+to)|given|reasons?|causes?|caused|motiv\w+|aim(?:s|ed)?|purpose|goal|in\s+response\s+to|in\s+light\s+of|in\s+view\s+of|for\s+fear|amid|led\s+to|leads?\s+to|therefore|thus|hence|consequently|so|justif\w+|rationale|grounds?|on\s+the\s+basis\s+of|based\s+on|stem(?:s|med)?\s+from|driven\s+by|to\s+(?:ensure|avoid|prevent|protect|support|help|allow|enable|make|keep|reduce|secure|strengthen|counter|deter|address|meet|maintain))\b/i;
 // "How many tonnes of LNG…", "how many members of…": what is counted is named, and the figure must be of it.
 // Measurement units are counted by name even without "of": "How many kilometres…".
 const UNIT =
@@ -213,7 +213,7 @@ function countedThing(asked: string): ((text: string) => boolean) | null {
  */
 export function askedAttribute(question: string): ((text: string) => boolean) | null {
   const q = interrogativeClause(question);
-  const wh = WH_WORD.exec(q);
+  const wh = WH_WORD.exec(q) ?? /\bwhy\b/i.exec(q);
   if (!wh) return null;
   const asked = q.slice(wh.index);
   const tests: ((text: string) => boolean)[] = ATTRIBUTES.filter((a) => a.asked.test(asked)).map((a) => (text: string) => a.stated.test(text));

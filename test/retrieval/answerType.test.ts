@@ -100,10 +100,56 @@ describe("askedAttribute", () => {
     expect(states("If no format is given, ISO 8601 is used.")).toBe(true);
   });
 
+  it("wants a percentage for a share, a sum of money for a cost, a rate per something", () => {
+    const share = askedAttribute("What share of its energy imports came from Russia?")!;
+    expect(share("Japan imported $9 billion of energy.")).toBe(false);
+    expect(share("Russia supplied 9% of the imports.")).toBe(true);
+    expect(share("About a third came from Russia.")).toBe(true);
+    const cost = askedAttribute("How much did the new bridge cost?")!;
+    expect(cost("The bridge took 4,000 workers three years.")).toBe(false);
+    expect(cost("It cost €2.1 billion.")).toBe(true);
+    const rate = askedAttribute("What interest rate does the loan carry?")!;
+    expect(rate("The loan of $3 billion was disbursed in June.")).toBe(false);
+    expect(rate("It carries 1.5% a year.")).toBe(true);
+  });
+
+  it("wants a count that is no sum of money, year or day of the month for 'how many'", () => {
+    const count = askedAttribute("How many drones did the ministry send?")!;
+    expect(count("It allocated $37 million to a trust fund in 2023.")).toBe(false);
+    expect(count("On 13 June the ministry signed an accord.")).toBe(false);
+    expect(count("It sent 30 drones.")).toBe(true);
+    expect(count("It sent three more.")).toBe(true);
+    expect(askedAttribute("How many dollars did it cost?")).toBeNull();
+  });
+
+  it("wants the unit counted named when the question names one", () => {
+    const tonnes = askedAttribute("How many tonnes of LNG did Japan redirect?")!;
+    expect(tonnes("Japan redirected 12 cargoes of LNG.")).toBe(false);
+    expect(tonnes("Japan redirected 400,000 tonnes.")).toBe(true);
+  });
+
+  it("wants a year for 'what year', and a word that gives a reason for 'why'", () => {
+    expect(askedAttribute("Since what year has Japan supported the broadcaster?")!("In February, Japan provided equipment.")).toBe(false);
+    expect(askedAttribute("Since what year has Japan supported the broadcaster?")!("Japan has supported it since 2017.")).toBe(true);
+    const why = askedAttribute("Why was the programme suspended?")!;
+    expect(why("In the context of the suspension of the programme, Japan may expand its role.")).toBe(false);
+    expect(why("The programme was suspended because funding ended.")).toBe(true);
+  });
+
   it("wants nothing when the question asks for no such attribute, or uses the word otherwise", () => {
     expect(askedAttribute("Which court hears appeals?")).toBeNull();
     expect(askedAttribute("What did the release say?")).toBeNull();
     expect(askedAttribute("When was the release of the film?")).toBeNull();
+  });
+});
+
+describe("factStems of quantities", () => {
+  it("counts figures, not names with digits, days of the month or 'one of'", () => {
+    const words = (text: string) => text.split(" ");
+    expect(factStems("quantity", words("the G7 and Sakhalin-2 partners met at Meeting3"))).toEqual([]);
+    expect(factStems("quantity", words("on 13 June and May 4"))).toEqual([]);
+    expect(factStems("quantity", words("one of the partners"))).toEqual([]);
+    expect(factStems("quantity", words("$37 million for 300 generators and one truck"))).toEqual(["$37", "million", "300", "one"]);
   });
 });
 
