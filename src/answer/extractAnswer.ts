@@ -164,12 +164,16 @@ export function extractAnswer(
   // "When did Japan withdraw its status?" is not answered by a date in a sentence that says nothing of
   // withdrawing: the sentence giving the figure or date shares a word of what is asked beside the names.
   const asked = askedWords(question);
+  // "Who signed…?" wants a person or body named: with names told from title words by the corpus's own
+  // spelling (`collectCommonWords`), a quote naming nobody new is a near miss. "Which…" and "whose…" may
+  // be answered by a common noun ("healthcare workers"), so they stay loose.
+  const asksWho = /^\s*who(?:m)?\b/i.test(question);
   // A dateline or byline is about its document, whatever the question calls it.
   const about = (c: Candidate) =>
     asked.length === 0 || c.score.dense >= CLOSE_PARAPHRASE || !canAnswer(c.id, index) || asked.some((w) => lookup.mentions(c.id).has(w));
   const supplies = (unit: Candidate[]) =>
     !options.requireAnswerType ||
-    ((!STRICT_ANSWER_TYPES.has(askedType) || unit.some((c) => c.score.typed && (askedType === "statement" || about(c)))) &&
+    ((!(STRICT_ANSWER_TYPES.has(askedType) || asksWho) || (unit.some((c) => c.score.typed) && (askedType === "statement" || unit.some(about)))) &&
       (!attribute || unit.some((c) => attribute(index.sentences[c.id]!.text))));
   const floor = Math.max(options.minAnswerScore, best.score.score * options.supplyingSentenceRatio);
   const top = ranked.find((candidate) => candidate.score.score >= floor && supplies(unitOf(candidate)));
@@ -209,7 +213,7 @@ function askedWords(question: string): string[] {
 const MAX_FACT_LINE_CHARS = 100;
 const BYLINE = /^\W*(?:by|written\s+by|edited\s+by|authors?|editors?|prepared\s+by|published\s+by)\b/i;
 
-// Names are too loosely recognised (any capitalised word) to refuse an answer for lacking one.
+// Names are too loosely recognised (any capitalised word) to refuse an answer for lacking one, but for "who".
 const STRICT_ANSWER_TYPES = new Set<AnswerType>(["quantity", "date", "statement"]);
 
 /**

@@ -9,6 +9,7 @@ import { openIndex } from "../ingest/openIndex.js";
 import { createLexicalIndex } from "../retrieval/lexicalIndex.js";
 import type { RetrievalContext } from "../retrieval/retrieve.js";
 import { createSentenceLookup } from "../retrieval/sentenceLookup.js";
+import { collectCommonWords } from "../retrieval/commonWords.js";
 import type { CorpusDocument } from "../types.js";
 import type { Pipeline } from "./pipeline.js";
 import { warmUp } from "./warmUp.js";
@@ -52,7 +53,7 @@ export async function loadService({ config, model, settings, hooks = {} }: LoadS
   const retrieval: RetrievalContext = {
     index,
     lexical: createLexicalIndex(index.lexicalPostings, index.vocabulary),
-    lookup: createSentenceLookup(index),
+    lookup: createSentenceLookup(index, await collectCommonWords(corpus.documents.map((d) => d.text))),
     titles: new Map(corpus.documents.map((d) => [d.docId, d.title])),
     documentText: (docId) => documents.get(docId)!.text,
   };

@@ -1,5 +1,6 @@
 import { casedWords, stem, tokenize } from "./terms.js";
 import { DOCUMENT_NOUNS } from "../answer/discourse.js";
+import { NO_COMMON_WORDS, type CommonWords } from "./commonWords.js";
 
 /** What kind of fact a question asks for, when its wording says so. */
 export type AnswerType = "quantity" | "date" | "name" | "statement" | null;
@@ -255,10 +256,17 @@ const NO_FACTS: readonly string[] = Object.freeze([]);
  * what a question of that type can be answered with. Few words qualify, so a
  * sentence's list is short and worth keeping.
  */
-export function factStems(type: FactType, words: readonly string[]): readonly string[] {
+export function factStems(type: FactType, words: readonly string[], commonWords: CommonWords = NO_COMMON_WORDS): readonly string[] {
   const isFact = IS_FACT[type];
   let stems: string[] | undefined;
-  for (let i = 0; i < words.length; i++) if (isFact(words[i]!, i, words)) (stems ??= []).push(stem(words[i]!.toLowerCase()));
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (!isFact(word, i, words)) continue;
+    const lower = word.toLowerCase();
+    // "the Government", "Prime Minister": a capitalised word the corpus also writes in lowercase names nobody.
+    if (type === "name" && lower !== word && commonWords.has(lower)) continue;
+    (stems ??= []).push(stem(lower));
+  }
   return stems ?? NO_FACTS;
 }
 

@@ -1,6 +1,7 @@
 import { factStems, type FactType } from "./answerType.js";
 import { indexInSortedRun, partitionPoint } from "../sortedArrays.js";
 import { casedWords, evidenceTokens } from "./terms.js";
+import { NO_COMMON_WORDS, type CommonWords } from "./commonWords.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { Span } from "../types.js";
 
@@ -23,7 +24,7 @@ export interface SentenceLookup {
   idf(term: string): number;
 }
 
-export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
+export function createSentenceLookup(index: LoadedIndex, commonWords: CommonWords = NO_COMMON_WORDS): SentenceLookup {
   const byDoc = new Map<string, number[]>();
   index.sentences.forEach((s, id) => {
     const list = byDoc.get(s.docId) ?? [];
@@ -82,7 +83,7 @@ export function createSentenceLookup(index: LoadedIndex): SentenceLookup {
         return sum / total;
       };
     },
-    facts: (id, type) => memo(facts[type], id, () => factStems(type, casedWords(index.sentences[id]!.text))),
+    facts: (id, type) => memo(facts[type], id, () => factStems(type, casedWords(index.sentences[id]!.text), commonWords)),
     mentions: (id) => memo(mentions, id, () => evidenceTokens(index.sentences[id]!.text)),
     idf,
   };
