@@ -277,7 +277,10 @@ export function factStems(type: FactType, words: readonly string[], commonWords:
  * question is parsed once, not per sentence; `facts` gives a sentence's
  * `factStems` (the caller may have them remembered).
  */
-export function suppliesAnswerTo(question: string): (sentence: string, facts?: (type: FactType) => readonly string[]) => boolean {
+export function suppliesAnswerTo(
+  question: string,
+  commonWords: CommonWords = NO_COMMON_WORDS,
+): (sentence: string, facts?: (type: FactType) => readonly string[]) => boolean {
   const type = expectedAnswerType(question);
   if (type === null) return () => false;
   if (type === "statement") return (sentence) => REPORTED_SPEECH.test(sentence);
@@ -287,13 +290,45 @@ export function suppliesAnswerTo(question: string): (sentence: string, facts?: (
   const isNew = (term: string) => tokenize(term).some((t) => !asked.has(stem(t)));
   if (type === "name") {
     // Only in prose: a line of code is all identifiers, and says nothing of which one is the answer.
-    return (sentence, facts = (t) => factStems(t, casedWords(sentence))) =>
-      facts(type).some((fact) => !given(fact)) || (PROSE_END.test(sentence) && markedTerms(sentence).some(isNew));
+    return (sentence, facts = (t) => factStems(t, casedWords(sentence), commonWords)) =>
+      (facts(type).some((fact) => !given(fact)) && namesSomeoneNew(casedWords(sentence), given, commonWords)) ||
+      (PROSE_END.test(sentence) && markedTerms(sentence).some(isNew));
   }
   return (sentence, facts = (t) => factStems(t, casedWords(sentence))) => facts(type).some((fact) => !given(fact));
 }
 
 const LEADING_SYMBOLS = /^[^\p{L}\p{N}]+/u;
+// Lowercase words inside a person's name: "Ursula von der Leyen", "Charles de Gaulle".
+const NAME_PARTICLE = /^(?:von|van|der|den|de|del|della|di|da|du|la|le|al|el|bin|ibn|ben)$/;
+
+/**
+ * Whether a sentence names someone or something the question does not: a
+ * run of name words ("European Commission President Ursula von der Leyen")
+ * none of whose words the question gives. "Ursula" alone is new, but the
+ * run is the question's "von der Leyen".
+ */
+function namesSomeoneNew(words: readonly string[], given: (fact: string) => boolean, commonWords: CommonWords): boolean {
+  const isName = (i: number) => {
+    const word = words[i]!;
+    return IS_FACT.name(word, i, words) && !(commonWords.has(word.toLowerCase()) && word.toLowerCase() !== word);
+  };
+  let i = 0;
+  while (i < words.length) {
+    if (!isName(i)) {
+      i++;
+      continue;
+    }
+    let fresh = true;
+    let j = i;
+    for (; j < words.length; j++) {
+      if (isName(j)) fresh &&= !given(stem(words[j]!.toLowerCase()));
+      else if (!(NAME_PARTICLE.test(words[j]!) && j + 1 < words.length && isName(j + 1))) break;
+    }
+    if (fresh) return true;
+    i = j;
+  }
+  return false;
+}
 
 // What a text marks as the name of something, whatever its case: a code span (`.node`, ``--help``),
 // a short quoted or emphasised term ('ss', “glyph”, *count*, **glyph**). A quotation of more than a few

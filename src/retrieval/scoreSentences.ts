@@ -32,7 +32,7 @@ export function createSentenceScorer(
   questionVector: Float32Array,
   weights: SentenceWeights,
 ): (sentenceId: number) => SentenceScore {
-  const supplies = suppliesAnswerTo(question);
+  const supplies = suppliesAnswerTo(question, lookup.commonWords);
   const overlap = lookup.termOverlap(contentTerms(question));
   const dims = index.manifest.dimensions;
   const memo = new Map<number, SentenceScore>();

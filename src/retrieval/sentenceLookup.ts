@@ -20,6 +20,8 @@ export interface SentenceLookup {
   facts(sentenceId: number, type: FactType): readonly string[];
   /** Every token of the sentence and its stem (`evidenceTokens`), computed once. */
   mentions(sentenceId: number): ReadonlySet<string>;
+  /** Words the corpus writes in lowercase somewhere (`collectCommonWords`): capitalised, they name nobody. */
+  readonly commonWords: CommonWords;
   /** Inverse sentence frequency; terms the corpus never uses weigh the most. */
   idf(term: string): number;
 }
@@ -86,6 +88,7 @@ export function createSentenceLookup(index: LoadedIndex, commonWords: CommonWord
     facts: (id, type) => memo(facts[type], id, () => factStems(type, casedWords(index.sentences[id]!.text), commonWords)),
     mentions: (id) => memo(mentions, id, () => evidenceTokens(index.sentences[id]!.text)),
     idf,
+    commonWords,
   };
   return lookup;
 }
