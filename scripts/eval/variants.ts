@@ -26,6 +26,11 @@ export const ABLATIONS: Variant[] = [
   { name: "two sentences at 0.92 of the best", options: { answer: { maxSentences: 2, extraSentenceRatio: 0.92 } } },
   { name: "fact only in the next sentence", options: { answer: { factLookahead: 1 } } },
   { name: "no answer-type requirement", options: { answer: { requireAnswerType: false } } },
+  { name: "no figure kinds (percentage, money, count, rate, year, reason)", options: { answer: { figureKinds: false } } },
+  { name: "no asked-words check on figures and dates", options: { answer: { askedWords: false } } },
+  { name: "'who' needs no new name", options: { answer: { whoNeedsName: false } } },
+  { name: "no datelines or bylines as answers", options: { answer: { factLines: false } } },
+  { name: "a lower sentence that supplies what is asked may answer (within 0.85 of the best)", options: { answer: { supplyingSentenceRatio: 0.85 } } },
 ];
 
 /** Chunking schemes compared on the same pipeline. */

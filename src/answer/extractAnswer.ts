@@ -26,6 +26,14 @@ export interface AnswerOptions {
   factLookahead: number;
   /** A question asking for a figure, a date or what someone said is not answered by sentences that hold none. */
   requireAnswerType: boolean;
+  /** A figure must be of the kind asked: a percentage, a sum of money, a count, a rate, a year, a reason (`askedAttribute`). */
+  figureKinds: boolean;
+  /** The quote giving a figure or date must share a word of what is asked beside the names, unless very close in meaning. */
+  askedWords: boolean;
+  /** A "who" question needs a name the question does not give. */
+  whoNeedsName: boolean;
+  /** Datelines answer "when" and bylines "who", though neither is a sentence. */
+  factLines: boolean;
   /** When the best sentence does not supply what is asked, a lower one that does may answer while its score is at least this fraction of the best one's. */
   supplyingSentenceRatio: number;
   /** Nearest passages cited when abstaining. */
@@ -43,6 +51,10 @@ export const DEFAULT_ANSWER_OPTIONS: AnswerOptions = {
   groundingScope: "passage",
   factLookahead: 2,
   requireAnswerType: true,
+  figureKinds: true,
+  askedWords: true,
+  whoNeedsName: true,
+  factLines: true,
   supplyingSentenceRatio: 0.85,
   abstainCitations: 3,
 };
@@ -114,10 +126,10 @@ export function extractAnswer(
   const groundedForAll = !options.requireGrounding || (options.groundingScope === "passages" ? groundedIn(passages) : undefined);
   const years = askedYears(named);
   const askedType = expectedAnswerType(question);
-  const attribute = askedAttribute(question);
+  const attribute = askedAttribute(question, options.figureKinds);
   // A heading names its topic in capitals, so of the lines that are no sentences only datelines answer
   // dates and bylines names.
-  const factLine = askedType === "date" ? () => true : askedType === "name" ? (text: string) => BYLINE.test(text) : undefined;
+  const factLine = !options.factLines ? undefined : askedType === "date" ? () => true : askedType === "name" ? (text: string) => BYLINE.test(text) : undefined;
   const seen = new Set<number>();
   const ranked: Candidate[] = [];
   for (const passage of passages) {
@@ -167,9 +179,10 @@ export function extractAnswer(
   // "Who signed…?" wants a person or body named: with names told from title words by the corpus's own
   // spelling (`collectCommonWords`), a quote naming nobody new is a near miss. "Which…" and "whose…" may
   // be answered by a common noun ("healthcare workers"), so they stay loose.
-  const asksWho = /^\s*who(?:m)?\b/i.test(question);
+  const asksWho = options.whoNeedsName && /^\s*who(?:m)?\b/i.test(question);
   // A dateline or byline is about its document, whatever the question calls it.
   const about = (c: Candidate) =>
+    !options.askedWords ||
     asked.length === 0 || c.score.dense >= CLOSE_PARAPHRASE || !canAnswer(c.id, index) || asked.some((w) => lookup.mentions(c.id).has(w));
   const supplies = (unit: Candidate[]) =>
     !options.requireAnswerType ||

@@ -212,12 +212,13 @@ function countedThing(asked: string): ((text: string) => boolean) | null {
  * unit), a test that a quoted text states one; `null` when the question asks
  * for no such attribute.
  */
-export function askedAttribute(question: string): ((text: string) => boolean) | null {
+export function askedAttribute(question: string, figureKinds = true): ((text: string) => boolean) | null {
   const q = interrogativeClause(question);
   const wh = WH_WORD.exec(q) ?? /\bwhy\b/i.exec(q);
   if (!wh) return null;
   const asked = q.slice(wh.index);
   const tests: ((text: string) => boolean)[] = ATTRIBUTES.filter((a) => a.asked.test(asked)).map((a) => (text: string) => a.stated.test(text));
+  if (!figureKinds) return tests.length === 0 ? null : (text) => tests.every((t) => t(text));
   if (PERCENT_ASKED.test(asked)) tests.push((text) => PERCENT_STATED.test(text));
   if (RATE_ASKED.test(asked)) tests.push((text) => RATE_STATED.test(text));
   if (YEAR_ASKED.test(asked)) tests.push((text) => YEAR_STATED.test(text));
