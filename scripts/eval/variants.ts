@@ -30,7 +30,7 @@ export const ABLATIONS: Variant[] = [
   { name: "no asked-words check on figures and dates", options: { answer: { askedWords: false } } },
   { name: "'who' needs no new name", options: { answer: { whoNeedsName: false } } },
   { name: "no datelines or bylines as answers", options: { answer: { factLines: false } } },
-  { name: "a lower sentence that supplies what is asked may answer (within 0.85 of the best)", options: { answer: { supplyingSentenceRatio: 0.85 } } },
+  { name: "only the best sentence may answer (no lower one that supplies what is asked)", options: { answer: { supplyingSentenceRatio: 1 } } },
 ];
 
 /** Chunking schemes compared on the same pipeline. */
