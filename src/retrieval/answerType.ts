@@ -186,10 +186,10 @@ const statesCount = (text: string) => /\d|\b(?:one|two|three|four|five|six|seven
 const YEAR_ASKED = /^(?:what|which)\s+years?\b/i;
 const YEAR_STATED = /\b(?:1[89]|20)\d\d(?:s|\b)/;
 // "Why was the programme suspended?" is not answered by a sentence that only says it was: a reason is given
-// with a word that says so.
+// with a word that says so, or a purpose with "to" and a verb ("pruned in winter to open the crown").
 const REASON_ASKED = /^(?:why\b|(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+)?(?:reasons?|causes?|motives?|grounds?|justifications?|rationale)\b|for\s+what\s+reason\b)/i;
 const REASON_STATED =
-  /\b(?:(?:this|that|which|it)(?:\s+is|'s)\s+(?:why|for|because|so|since|due|to|what)|because|due\s+to|owing\s+to|thanks\s+to|since|as\s+a\s+result|result(?:ed|s|ing)?\s+(?:of|from)|in\s+order\s+to|so\s+(?:that|as\s+to)|given|reasons?|causes?|caused|motiv\w+|aim(?:s|ed)?|purpose|goal|in\s+response\s+to|in\s+light\s+of|in\s+view\s+of|for\s+fear|amid|led\s+to|leads?\s+to|therefore|thus|hence|consequently|so|justif\w+|rationale|grounds?|on\s+the\s+basis\s+of|based\s+on|stem(?:s|med)?\s+from|driven\s+by|to\s+(?:ensure|avoid|prevent|protect|support|help|allow|enable|make|keep|reduce|secure|strengthen|counter|deter|address|meet|maintain))\b/i;
+  /\b(?:(?:this|that|which|it)(?:\s+is|'s)\s+(?:why|for|because|so|since|due|to|what)|because|due\s+to|owing\s+to|thanks\s+to|since|as\s+a\s+result|result(?:ed|s|ing)?\s+(?:of|from)|in\s+order\s+to|so\s+(?:that|as\s+to)|given|reasons?|causes?|caused|motiv\w+|aim(?:s|ed)?|purpose|goal|in\s+response\s+to|in\s+light\s+of|in\s+view\s+of|for\s+fear|amid|led\s+to|leads?\s+to|therefore|thus|hence|consequently|so|justif\w+|rationale|grounds?|on\s+the\s+basis\s+of|based\s+on|stem(?:s|med)?\s+from|driven\s+by|to\s+(?!(?:the|a|an|its|their|his|her|our|your|my|this|that|these|those|them|it|him|us|me|be|date|which|what|whom|each|all|any|some|one|other|another)\b)\p{Ll}{3,})\b/iu;
 // "How many tonnes of LNG…", "how many members of…": what is counted is named, and the figure must be of it.
 // Measurement units are counted by name even without "of": "How many kilometres…".
 const UNIT =
