@@ -10,7 +10,7 @@ import { loadService, type LoadedService, type LoadHooks } from "./core/loadServ
 import { answerQuestion, retrievePassages, sourceLocation, type Pipeline } from "./core/pipeline.js";
 import { toSearchResponse } from "./core/responses.js";
 import { parseAskRequest, parseSearchRequest } from "./request.js";
-import type { AskResponse, CorpusDocument, DocumentChangeResponse, DocumentMetadata, SearchResponse } from "./types.js";
+import type { AskResponse, CorpusDocument, DocumentChangeResponse, DocumentMetadata, SearchResponse, Span } from "./types.js";
 import { authorize, checkRemoval, checkUpload, removeCorpusFile, undo, writeCorpusFile, type DocumentUpload, type Undo } from "./core/documentChanges.js";
 
 export type { LoadHooks } from "./core/loadService.js";
@@ -35,7 +35,8 @@ export interface Rag {
   /** Loads corpus, model and index, building the index first when it is missing, stale or damaged. */
   load(hooks?: LoadHooks): Promise<EnsureIndexResult>;
   search(body: unknown): Promise<SearchResponse>;
-  ask(body: unknown): Promise<AskResponse>;
+  /** Answers a question; `onPassages` sees the passages (as a search response) before the answer is drawn from them. */
+  ask(body: unknown, options?: AskOptions): Promise<AskResponse>;
   /** The loaded parts, for benchmarks, diagnostics and fault tests; not for request handling. */
   internals(): RagInternals;
   /** Stops the embedding worker; the instance can be loaded again afterwards. */
@@ -49,6 +50,13 @@ export interface Rag {
 }
 
 export type ServiceStatus = "loading" | "ready" | "model_unavailable";
+
+export interface AskOptions {
+  /** Called once the passages are retrieved, before the answer is extracted from them (streaming). */
+  onPassages?(passages: SearchResponse): void;
+  /** Once aborted, the work stops at the next step and the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
 
 export interface RagInternals extends Pipeline {
   /** The query embedder (behind the query cache when one is configured). */
@@ -143,10 +151,16 @@ export function createRag(options: RagOptions = {}): Rag {
       const { passages } = await retrievePassages(state.pipeline, query, await embedQuery(state, query), k);
       return toSearchResponse(query, passages, (span) => sourceLocation(state.pipeline, span));
     },
-    async ask(body) {
+    async ask(body, { onPassages, signal } = {}) {
       const { question, k } = parseAskRequest(body, config);
       const state = requireLoaded();
-      return answerQuestion(state.pipeline, question, await embedQuery(state, question), k);
+      const vector = await embedQuery(state, question);
+      signal?.throwIfAborted();
+      const locate = (span: Span) => sourceLocation(state.pipeline, span);
+      return answerQuestion(state.pipeline, question, vector, k, {
+        signal,
+        ...(onPassages && { onPassages: (passages) => onPassages(toSearchResponse(question, passages, locate)) }),
+      });
     },
     internals() {
       const { model, pipeline } = requireLoaded();

@@ -1,5 +1,6 @@
-import type { RagConfig } from "./config.js";
+import type { z } from "zod";
 import { RagError } from "./errors.js";
+import { askRequestSchema, documentSliceRequestSchema, searchRequestSchema, type RequestLimits } from "./schemas.js";
 
 export interface SearchRequest {
   query: string;
@@ -11,51 +12,48 @@ export interface AskRequest {
   k: number;
 }
 
-type Limits = Pick<RagConfig, "defaultK" | "maxK" | "maxQueryChars">;
-
-/** Validates a search body from any transport; errors say which field is wrong and why. */
-export function parseSearchRequest(body: unknown, limits: Limits): SearchRequest {
-  const fields = asObject(body);
-  return { query: text(fields, "query", limits), k: count(fields, limits) };
+export interface DocumentSliceRequest {
+  docId: string;
+  start?: number;
+  end?: number;
 }
 
-export function parseAskRequest(body: unknown, limits: Limits): AskRequest {
-  const fields = asObject(body);
-  return { question: text(fields, "question", limits), k: count(fields, limits) };
+/** Validates a search body from any transport against its schema; errors say which field is wrong and why. */
+export function parseSearchRequest(body: unknown, limits: RequestLimits): SearchRequest {
+  const { query, k } = parse(searchRequestSchema(limits), body, limits);
+  return { query, k: k ?? limits.defaultK };
 }
 
-function asObject(body: unknown): Record<string, unknown> {
+export function parseAskRequest(body: unknown, limits: RequestLimits): AskRequest {
+  const { question, k } = parse(askRequestSchema(limits), body, limits);
+  return { question, k: k ?? limits.defaultK };
+}
+
+export function parseDocumentSliceRequest(body: unknown, limits: RequestLimits): DocumentSliceRequest {
+  const { docId, start, end } = parse(documentSliceRequestSchema(), body, limits);
+  return { docId, ...(start !== undefined && { start }), ...(end !== undefined && { end }) };
+}
+
+function parse<S extends z.ZodType>(schema: S, body: unknown, limits: RequestLimits): z.output<S> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new RagError("invalid_request", "The request body must be a JSON object.");
   }
-  return body as Record<string, unknown>;
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  throw new RagError("invalid_request", describeIssue(result.error.issues[0]!, body as Record<string, unknown>, limits));
 }
 
-function text(fields: Record<string, unknown>, name: string, limits: Limits): string {
-  const value = fields[name];
-  if (value === undefined || value === null) {
-    throw new RagError("invalid_request", `The field "${name}" is required.`);
-  }
-  if (typeof value !== "string") {
-    throw new RagError("invalid_request", `The field "${name}" must be a string, not ${describe(value)}.`);
-  }
-  const trimmed = value.trim();
-  if (trimmed === "") {
-    throw new RagError("invalid_request", `The field "${name}" must not be empty.`);
-  }
-  if (value.length > limits.maxQueryChars) {
-    throw new RagError("invalid_request", `The field "${name}" is ${value.length} characters long; the limit is ${limits.maxQueryChars}.`);
-  }
-  return trimmed;
-}
-
-function count(fields: Record<string, unknown>, limits: Limits): number {
-  const value = fields.k;
-  if (value === undefined || value === null) return limits.defaultK;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > limits.maxK) {
-    throw new RagError("invalid_request", `The field "k" must be an integer from 1 to ${limits.maxK}, not ${describe(value)}.`);
-  }
-  return value;
+/** The schema's first complaint in words a caller can act on. */
+function describeIssue(issue: z.core.$ZodIssue, body: Record<string, unknown>, limits: RequestLimits): string {
+  const name = String(issue.path[0]);
+  const value = body[name];
+  if (name === "k") return `The field "k" must be an integer from 1 to ${limits.maxK}, not ${describe(value)}.`;
+  if (value === undefined || value === null) return `The field "${name}" is required.`;
+  if (issue.code === "invalid_type") return `The field "${name}" must be ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}, not ${describe(value)}.`;
+  if (issue.code === "too_big" && typeof value === "string") return `The field "${name}" is ${value.length} characters long; the limit is ${limits.maxQueryChars}.`;
+  if (issue.code === "too_small" && typeof value === "string") return `The field "${name}" must not be empty.`;
+  if (issue.code === "too_small") return `The field "${name}" must be at least ${String(issue.minimum)}, not ${describe(value)}.`;
+  return `The field "${name}" is invalid: ${issue.message}.`;
 }
 
 function describe(value: unknown): string {

@@ -33,9 +33,19 @@ export async function retrievePassages(pipeline: Pipeline, text: string, vector:
   return { passages, scoreSentence };
 }
 
+/** What a caller of `answerQuestion` can watch and stop. */
+export interface AnswerHooks {
+  /** The passages the answer will be drawn from, as soon as they are retrieved. */
+  onPassages?(passages: readonly Passage[]): void;
+  /** Stops the work between steps once aborted (a streaming client went away). */
+  signal?: AbortSignal;
+}
+
 /** The quoted answer to a question whose vector is known, or an abstention. */
-export async function answerQuestion(pipeline: Pipeline, question: string, vector: Float32Array, k: number): Promise<AskResponse> {
+export async function answerQuestion(pipeline: Pipeline, question: string, vector: Float32Array, k: number, hooks: AnswerHooks = {}): Promise<AskResponse> {
   const { passages, scoreSentence } = await retrievePassages(pipeline, question, vector, k);
+  hooks.signal?.throwIfAborted();
+  hooks.onPassages?.(passages);
   const { index, lookup } = pipeline.retrieval;
   const response = extractAnswer(question, passages, index, lookup, scoreSentence, pipeline.documentContext, pipeline.answerOptions, pipeline.aliases);
   return { ...response, citations: response.citations.map((c) => ({ ...c, ...sourceLocation(pipeline, c) })) };

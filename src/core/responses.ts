@@ -5,7 +5,7 @@ import type { SearchResponse, SourceLocation, Span } from "../types.js";
 const roundScore = (score: number) => Math.round(score * 10_000) / 10_000;
 
 /** The contract's search response: ranked passages, internal measures left out. */
-export function toSearchResponse(query: string, passages: Passage[], locate: (span: Span) => SourceLocation): SearchResponse {
+export function toSearchResponse(query: string, passages: readonly Passage[], locate: (span: Span) => SourceLocation): SearchResponse {
   return {
     query,
     results: passages.map((p, i) => ({

@@ -3,6 +3,9 @@ import multer from "multer";
 import { RagError, toErrorBody } from "../errors.js";
 import type { Rag } from "../rag.js";
 import { authorize } from "../core/documentChanges.js";
+import { toolDefinitions } from "../core/tools.js";
+import { openApiDocument } from "./openapi.js";
+import { streamAnswer, wantsEventStream } from "./sse.js";
 
 const MAX_BODY = "32kb";
 
@@ -21,11 +24,19 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
   });
 
   const json = express.json({ limit: MAX_BODY, strict: false });
+  const openApi = openApiDocument(rag.config);
   app.post("/v1/search", requireJson, json, async (req, res) => {
     res.json(await rag.search(req.body));
   });
   app.post("/v1/ask", requireJson, json, async (req, res) => {
+    if (wantsEventStream(req)) return streamAnswer(rag, req, res);
     res.json(await rag.ask(req.body));
+  });
+  app.get("/v1/tools", (_req, res) => {
+    res.json({ tools: toolDefinitions(rag.config) });
+  });
+  app.get("/openapi.json", (_req, res) => {
+    res.json(openApi);
   });
   app.get("/v1/documents", (_req, res) => {
     res.json({ documents: rag.listDocuments() });
@@ -48,6 +59,8 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
     "/v1/search": "POST",
     "/v1/ask": "POST",
     "/v1/documents": "GET, POST",
+    "/v1/tools": "GET",
+    "/openapi.json": "GET",
     "/healthz": "GET",
     "/readyz": "GET",
   };
@@ -57,7 +70,7 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
       res.setHeader("Allow", allow);
       return next(new RagError("method_not_allowed", `${req.method} is not allowed on ${req.path}; use ${allow}.`));
     }
-    next(new RagError("not_found", `No route ${req.method} ${req.path}. See GET /v1/documents, POST /v1/search, POST /v1/ask.`));
+    next(new RagError("not_found", `No route ${req.method} ${req.path}. See GET /openapi.json for the routes.`));
   });
   app.use(errorHandler(log));
   return app;
