@@ -68,7 +68,7 @@ describe("POST /v1/ask with Accept: text/event-stream", () => {
     const response = await askStream(service.baseUrl, { question: "  " });
     expect(response.status).toBe(400);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-    expect((await response.json()).error.code).toBe("invalid_request");
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("invalid_request");
   });
 
   it("stops the work when the client goes away", async () => {
