@@ -53,7 +53,8 @@ function stop(worker: ChildProcess): Promise<void> {
 
 /** A new worker, and its model once loaded: a `RagError` the worker reported, or a plain `Error` if it died first. */
 function launch(options: LocalModelOptions): { worker: ChildProcess; ready: Promise<{ modelId: string; dimensions: number }> } {
-  const worker = fork(WORKER_MODULE, [JSON.stringify(options)], { execArgv: EXEC_ARGV, serialization: "advanced" });
+  // The worker's stdout goes to stderr: under `npm run mcp` stdout is the protocol channel.
+  const worker = fork(WORKER_MODULE, [JSON.stringify(options)], { execArgv: EXEC_ARGV, serialization: "advanced", stdio: ["ignore", 2, 2, "ipc"] });
   const ready = new Promise<{ modelId: string; dimensions: number }>((resolve, reject) => {
     const onMessage = (reply: WorkerReply) => {
       if (reply.type === "ready") {

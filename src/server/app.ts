@@ -5,6 +5,7 @@ import type { Rag } from "../rag.js";
 import { authorize } from "../core/documentChanges.js";
 import { toolDefinitions } from "../core/tools.js";
 import { openApiDocument } from "./openapi.js";
+import { mcpHttpHandler } from "../mcp/http.js";
 import { streamAnswer, wantsEventStream } from "./sse.js";
 
 const MAX_BODY = "32kb";
@@ -38,6 +39,7 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
   app.get("/openapi.json", (_req, res) => {
     res.json(openApi);
   });
+  app.all("/mcp", express.json({ limit: "64kb" }), mcpHttpHandler(rag, log));
   app.get("/v1/documents", (_req, res) => {
     res.json({ documents: rag.listDocuments() });
   });
