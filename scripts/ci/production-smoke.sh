@@ -53,3 +53,21 @@ for (const c of body.citations) {
 }
 console.log(`production smoke: /v1/ask answered "${body.answer.slice(0, 80)}…" with ${body.citations.length} verified citation(s)`);
 JS
+
+# The package's entries resolve with production dependencies only: the typed
+# client verifies an answer's citations, the LangChain retriever returns them.
+node --input-type=module - "$base" <<'JS'
+const base = process.argv[2];
+const { createClient } = await import("cited-rag/client");
+const { CitedRagRetriever } = await import("cited-rag/langchain");
+const { API_VERSION } = await import("cited-rag");
+const client = createClient({ baseUrl: base });
+const answer = await client.ask("Which Belgian institution holds the frozen Russian assets?");
+for (const c of answer.citations) {
+  const { valid, reason } = await client.verifyCitation(c);
+  if (!valid) throw new Error(`citation ${c.marker} does not verify: ${reason}`);
+}
+const documents = await new CitedRagRetriever({ source: client, k: 2 }).invoke("frozen Russian assets");
+if (documents.length !== 2 || !documents[0].metadata.citation) throw new Error("the retriever returned no cited documents");
+console.log(`production smoke: package entries (API ${API_VERSION}) verified ${answer.citations.length} citation(s) and retrieved ${documents.length} documents`);
+JS

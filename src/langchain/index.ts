@@ -1,0 +1,2 @@
+export { CitedRagRetriever } from "./retriever.js";
+export { createAskTool } from "./askTool.js";
