@@ -54,7 +54,7 @@ describe("docs/CHAT-TOOLS.md", () => {
 
   it("keeps every embedded file identical to the file it shows, and runs the tool-calling loop", async () => {
     const files = blocks.filter((b) => b.tag.startsWith("file="));
-    expect(files.length).toBeGreaterThanOrEqual(1);
+    expect(files.length).toBeGreaterThanOrEqual(2);
     for (const block of files) {
       const file = block.tag.slice("file=".length);
       expect(block.body.trimEnd(), file).toBe((await readFile(path.join(root, file), "utf8")).trimEnd());
@@ -66,6 +66,7 @@ describe("docs/CHAT-TOOLS.md", () => {
     });
     expect(stdout).toMatch(/model calls ask/);
     expect(stdout).toMatch(/Euroclear[\s\S]*\[1\]/);
+    // scripts/examples/langchain-agent.ts is run by test/langchain/langchain.test.ts.
   });
 
   it("connects an MCP client with the HTTP configuration", async () => {
