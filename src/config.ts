@@ -46,6 +46,23 @@ export interface RagConfig {
   adminToken: string;
   /** Largest document file accepted by `POST /v1/documents`, in bytes. env MAX_UPLOAD_BYTES */
   maxUploadBytes: number;
+  /** Requests per minute one client (by address) may make to the API; 0 turns the limit off. env RATE_LIMIT_PER_MINUTE */
+  rateLimitPerMinute: number;
+  /** Searches and questions in progress at once; beyond it requests get 503 `overloaded` with Retry-After. env MAX_CONCURRENT_REQUESTS */
+  maxConcurrentRequests: number;
+  /** Longest a search or a question may take before it gets 503 `timeout`, in ms. env REQUEST_TIMEOUT_MS */
+  requestTimeoutMs: number;
+  /** Origins allowed to call the API from a browser: empty (none: CORS off), `*`, or a comma-separated list. env CORS_ORIGINS */
+  corsOrigins: string;
+  /**
+   * Express's `trust proxy`: empty (trust none: the client address is the socket's), `true`, a hop count,
+   * or addresses/subnets of the proxies. Set it behind a reverse proxy so rate limits see real clients. env TRUST_PROXY
+   */
+  trustProxy: string;
+  /** Log the text of questions and queries (off: only their length is logged). env LOG_QUESTIONS */
+  logQuestions: boolean;
+  /** How long a stopping server waits for requests in flight before it closes their connections, in ms. env SHUTDOWN_TIMEOUT_MS */
+  shutdownTimeoutMs: number;
   /** env PORT */
   port: number;
   /** Interface the server binds. env HOST */
@@ -101,6 +118,13 @@ const SETTINGS: { [K in keyof RagConfig]: Setting<RagConfig[K]> } = {
   queryCacheSize: { env: "QUERY_CACHE_SIZE", parse: asInteger(0, 10_000_000), expected: "an integer from 0 to 10000000", fallback: 1000 },
   adminToken: { env: "ADMIN_TOKEN", parse: asString, expected: "a token", fallback: "" },
   maxUploadBytes: { env: "MAX_UPLOAD_BYTES", parse: asInteger(1, 1 << 30), expected: "an integer from 1 to 1073741824", fallback: 20 * 1024 * 1024 },
+  rateLimitPerMinute: { env: "RATE_LIMIT_PER_MINUTE", parse: asInteger(0, 1_000_000), expected: "an integer from 0 to 1000000", fallback: 600 },
+  maxConcurrentRequests: { env: "MAX_CONCURRENT_REQUESTS", parse: asInteger(1, 100_000), expected: "an integer from 1 to 100000", fallback: 64 },
+  requestTimeoutMs: { env: "REQUEST_TIMEOUT_MS", parse: asInteger(100, 600_000), expected: "an integer from 100 to 600000", fallback: 30_000 },
+  corsOrigins: { env: "CORS_ORIGINS", parse: asString, expected: "*, or a comma-separated list of origins", fallback: "" },
+  trustProxy: { env: "TRUST_PROXY", parse: asString, expected: "true, a hop count, or proxy addresses", fallback: "" },
+  logQuestions: { env: "LOG_QUESTIONS", parse: asBoolean, expected: "true or false", fallback: false },
+  shutdownTimeoutMs: { env: "SHUTDOWN_TIMEOUT_MS", parse: asInteger(0, 600_000), expected: "an integer from 0 to 600000", fallback: 10_000 },
   port: { env: "PORT", parse: asInteger(0, 65535), expected: "an integer from 0 to 65535", fallback: 3000 },
   host: { env: "HOST", parse: asString, expected: "a host name or address", fallback: "127.0.0.1" },
 };

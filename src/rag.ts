@@ -189,6 +189,9 @@ export function createRag(options: RagOptions = {}): Rag {
       return change(async (state) => {
         const document = state.corpus.documents.find((d) => d.docId === docId);
         if (!document) throw unknownDocument(docId);
+        if (state.corpus.documents.length === 1) {
+          throw new RagError("conflict", `${docId} is the corpus's only document; add another before deleting it (a service needs at least one document).`);
+        }
         await checkRemoval(config.corpusDir, document);
         return { undo: await removeCorpusFile(config.corpusDir, document.file), docId, status: "deleted" };
       });

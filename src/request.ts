@@ -50,7 +50,8 @@ function describeIssue(issue: z.core.$ZodIssue, body: Record<string, unknown>, l
   if (name === "k") return `The field "k" must be an integer from 1 to ${limits.maxK}, not ${describe(value)}.`;
   if (value === undefined || value === null) return `The field "${name}" is required.`;
   if (issue.code === "invalid_type") return `The field "${name}" must be ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}, not ${describe(value)}.`;
-  if (issue.code === "too_big" && typeof value === "string") return `The field "${name}" is ${value.length} characters long; the limit is ${limits.maxQueryChars}.`;
+  // Characters are code points, as JSON Schema's maxLength and the schema count them: an emoji is one.
+  if (issue.code === "too_big" && typeof value === "string") return `The field "${name}" is ${[...value].length} characters long; the limit is ${limits.maxQueryChars}.`;
   if (issue.code === "too_small" && typeof value === "string") return `The field "${name}" must not be empty.`;
   if (issue.code === "too_small") return `The field "${name}" must be at least ${String(issue.minimum)}, not ${describe(value)}.`;
   return `The field "${name}" is invalid: ${issue.message}.`;

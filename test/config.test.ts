@@ -37,6 +37,13 @@ describe("resolveConfig", () => {
       queryCacheSize: 1000,
       adminToken: "",
       maxUploadBytes: 20 * 1024 * 1024,
+      rateLimitPerMinute: 600,
+      maxConcurrentRequests: 64,
+      requestTimeoutMs: 30_000,
+      corsOrigins: "",
+      trustProxy: "",
+      logQuestions: false,
+      shutdownTimeoutMs: 10_000,
       port: 3000,
       host: "127.0.0.1",
     });

@@ -82,7 +82,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // detached makes the child a process-group leader so stop() can signal everything it spawned.
   const child = spawn(file, args, {
     cwd: repoRoot,
-    env: { ...process.env, ...options.env, PORT: String(port), HOST: host },
+    // A load generator is one client: the per-client rate limit would measure itself.
+    env: { RATE_LIMIT_PER_MINUTE: "0", ...process.env, ...options.env, PORT: String(port), HOST: host },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -1,26 +1,42 @@
+import type { AddressInfo } from "node:net";
+import { pino } from "pino";
 import { createRag } from "../rag.js";
 import { createApp } from "../server/app.js";
 import { describeIndex, describeSkipped, progressReporter } from "./progress.js";
 import { fail } from "./fail.js";
 
 // npm start: listens at once (so /healthz answers), then loads or builds the index; /readyz turns 200 when done.
+// Logs are JSON lines on stdout (one per request); build progress goes to stderr.
 try {
   const rag = createRag();
-  const { port, host } = rag.config;
-  const server = createApp(rag).listen(port, host, () => {
-    console.log(`Listening on http://${host}:${port} (loading index and model; /readyz reports when ready)`);
+  const { port, host, shutdownTimeoutMs } = rag.config;
+  const logger = pino({ base: undefined });
+  const server = createApp(rag, (message) => logger.error(message), logger).listen(port, host, () => {
+    const bound = (server.address() as AddressInfo).port;
+    logger.info(`Listening on http://${host}:${bound} (loading index and model; /readyz reports when ready)`);
   });
   server.on("error", (error) => fail(error));
-  const stop = () => server.close(() => void rag.close().finally(() => process.exit(0)));
+  // SIGTERM: stop accepting, let requests in flight (streams, MCP calls) finish, exit 0. Past the
+  // bound their connections are closed; idle keep-alive connections are closed at once.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, `Stopping: finishing requests in flight (at most ${shutdownTimeoutMs} ms).`);
+    server.close(() => void rag.close().finally(() => process.exit(0)));
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), shutdownTimeoutMs).unref();
+    setTimeout(() => process.exit(0), shutdownTimeoutMs + 2000).unref();
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
   const started = Date.now();
   await rag.load({
     onProgress: progressReporter(),
-    onSkipped: (skipped) => console.error(describeSkipped(skipped)),
-    onIndex: (r) => console.log(describeIndex(r)),
+    onSkipped: (skipped) => logger.warn(describeSkipped(skipped)),
+    onIndex: (r) => logger.info(describeIndex(r)),
   });
-  console.log(`Ready in ${Date.now() - started} ms.`);
+  logger.info(`Ready in ${Date.now() - started} ms.`);
 } catch (error) {
   fail(error);
 }

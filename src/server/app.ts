@@ -1,3 +1,5 @@
+import { isUtf8 } from "node:buffer";
+import { fileURLToPath } from "node:url";
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from "express";
 import multer from "multer";
 import { RagError, toErrorBody } from "../errors.js";
@@ -6,15 +8,26 @@ import { authorize } from "../core/documentChanges.js";
 import { toolDefinitions } from "../core/tools.js";
 import { openApiDocument } from "./openapi.js";
 import { mcpHttpHandler } from "../mcp/http.js";
+import type { Logger } from "pino";
+import { requestLog } from "./middleware/requestLog.js";
+import { concurrencyLimit, rateLimitPerClient, requestTimeout } from "./middleware/limits.js";
+import { corsFor, securityHeaders } from "./middleware/security.js";
 import { streamAnswer, wantsEventStream } from "./sse.js";
 
 const MAX_BODY = "32kb";
 
 /** The HTTP adapter: routes map one-to-one onto the core; status codes come from the error table. */
-export function createApp(rag: Rag, log: (message: string) => void = console.error): express.Express {
+export function createApp(rag: Rag, log: (message: string) => void = console.error, logger?: Logger): express.Express {
+  const { config } = rag;
   const app = express();
   app.disable("x-powered-by");
   app.set("json spaces", 0);
+  app.set("trust proxy", trustProxySetting(config.trustProxy));
+  if (logger) app.use(requestLog(logger, config.logQuestions));
+  app.use(securityHeaders());
+  const cors = corsFor(config.corsOrigins);
+  if (cors) app.use(cors);
+  // Health checks stay outside the limits: a load balancer must see a busy service as alive.
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -24,12 +37,15 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
     res.status(status === "ready" ? 200 : 503).json({ status });
   });
 
-  const json = express.json({ limit: MAX_BODY, strict: false });
+  if (config.rateLimitPerMinute > 0) app.use(["/v1", "/mcp"], rateLimitPerClient(config.rateLimitPerMinute));
+  // The work that takes model time is bounded; listing and reading documents is not.
+  const work = [concurrencyLimit(config.maxConcurrentRequests), requestTimeout(config.requestTimeoutMs)];
+  const json = express.json({ limit: MAX_BODY, strict: false, verify: requireUtf8 });
   const openApi = openApiDocument(rag.config);
-  app.post("/v1/search", requireJson, json, async (req, res) => {
+  app.post("/v1/search", ...work, requireJson, json, async (req, res) => {
     res.json(await rag.search(req.body));
   });
-  app.post("/v1/ask", requireJson, json, async (req, res) => {
+  app.post("/v1/ask", ...work, requireJson, json, async (req, res) => {
     if (wantsEventStream(req)) return streamAnswer(rag, req, res);
     res.json(await rag.ask(req.body));
   });
@@ -39,7 +55,7 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
   app.get("/openapi.json", (_req, res) => {
     res.json(openApi);
   });
-  app.all("/mcp", express.json({ limit: "64kb" }), mcpHttpHandler(rag, log));
+  app.all("/mcp", ...work, express.json({ limit: "64kb", verify: requireUtf8 }), mcpHttpHandler(rag, log));
   app.get("/v1/documents", (_req, res) => {
     res.json({ documents: rag.listDocuments() });
   });
@@ -57,6 +73,9 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
     res.json(await rag.removeDocument({ token: bearer(req), docId: req.params.docId }));
   });
 
+  // The page (src/web): static files, its state in the query string of `/`. Resolved from src/ and dist/ alike.
+  app.use(express.static(fileURLToPath(new URL("../../src/web", import.meta.url)), { index: "index.html" }));
+
   const allowed: Record<string, string> = {
     "/v1/search": "POST",
     "/v1/ask": "POST",
@@ -67,7 +86,7 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
     "/readyz": "GET",
   };
   app.use((req, res, next) => {
-    const allow = allowed[req.path] ?? (req.path.startsWith("/v1/documents/") ? "GET, DELETE" : undefined);
+    const allow = allowed[req.path] ?? (/^\/v1\/documents\/[^/]+\/?$/.test(req.path) ? "GET, DELETE" : undefined);
     if (allow) {
       res.setHeader("Allow", allow);
       return next(new RagError("method_not_allowed", `${req.method} is not allowed on ${req.path}; use ${allow}.`));
@@ -106,6 +125,11 @@ const requireJson: RequestHandler = (req, _res, next) => {
 
 function errorHandler(log: (message: string) => void): ErrorRequestHandler {
   return (error, _req, res, _next) => {
+    // A response already begun (a stream, a request that timed out) cannot take an error body.
+    if (res.headersSent) {
+      if (!res.writableEnded) res.end();
+      return;
+    }
     const parserError = fromBodyParser(error);
     const { status, body } = toErrorBody(parserError ?? error);
     if (status >= 500 && !(error instanceof RagError)) log(`internal error: ${(error as Error)?.stack ?? String(error)}`);
@@ -119,14 +143,30 @@ function fromBodyParser(error: unknown): RagError | undefined {
     if (error.code === "LIMIT_FILE_SIZE") return new RagError("payload_too_large", `The document is larger than MAX_UPLOAD_BYTES (${error.message}).`);
     return new RagError("invalid_request", `The upload was refused: ${error.message} (send one file in the field "file", nothing else).`);
   }
-  const type = (error as { type?: string } | null)?.type;
+  if (error instanceof RagError) return undefined;
+  if (error instanceof URIError) return new RagError("invalid_request", "The URL holds a malformed percent-encoding (%XX).");
+  const { type, limit, status } = (error ?? {}) as { type?: string; limit?: number; status?: number };
   if (type === "entity.parse.failed") return new RagError("invalid_json", "The request body is not valid JSON.");
-  if (type === "entity.too.large") return new RagError("payload_too_large", `The request body is larger than ${MAX_BODY}.`);
+  if (type === "entity.verify.failed") return new RagError("invalid_json", "The request body is not valid UTF-8.");
+  if (type === "entity.too.large") return new RagError("payload_too_large", `The request body is larger than this route's limit of ${limit === undefined ? MAX_BODY : `${limit / 1024} kB`}.`);
   if (type === "encoding.unsupported" || type === "charset.unsupported") {
     return new RagError("unsupported_media_type", "The request body must be UTF-8 encoded JSON.");
   }
-  if (type === "request.aborted" || type === "request.size.invalid" || type === "stream.encoding.set") {
-    return new RagError("invalid_request", "The request body could not be read.");
+  // The rest of what the body parser and router refuse as the client's fault: a body compressed wrongly, a route parameter that does not decode.
+  if (type === "request.aborted" || type === "request.size.invalid" || type === "stream.encoding.set" || (status !== undefined && status >= 400 && status < 500)) {
+    return new RagError("invalid_request", "The request could not be read (a malformed body, content-encoding or URL).");
   }
   return undefined;
+}
+
+/** TRUST_PROXY as Express takes it: off, true, a hop count, or a list of proxy addresses. */
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === "" || value === "false") return false;
+  if (value === "true") return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** A JSON body must be UTF-8: bytes that are not would be read as U+FFFD and answered as another question. */
+function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw new Error("not UTF-8");
 }

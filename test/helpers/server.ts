@@ -21,7 +21,8 @@ export interface RunningService {
 /** The real service (real model, real index in a temp dir) on an ephemeral port. */
 export async function startService(options: RagOptions = {}): Promise<RunningService> {
   const indexDir = options.indexDir ?? SHARED_TEST_INDEX;
-  const rag = createRag({ ...options, indexDir });
+  // Rate limiting is off by configuration, as a deployment would turn it off; the limits have tests of their own.
+  const rag = createRag({ rateLimitPerMinute: 0, ...options, indexDir });
   await rag.load();
   const server: Server = await new Promise((resolve) => {
     const s = createApp(rag, () => {}).listen(0, "127.0.0.1", () => resolve(s));
