@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Embedder } from "../embed/embedder.js";
 import { BUILD_FILES, readCurrentBuild } from "../store/buildFiles.js";
+import { acquireBuildLock } from "../store/buildLock.js";
 import { readStoredDocuments, type StoredDocument } from "../store/storedDocuments.js";
 import { codeFingerprint } from "../store/codeFingerprint.js";
 import { DEFAULT_HNSW, HnswStore, type HnswParameters } from "../store/hnswStore.js";
@@ -87,6 +88,22 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
   if (!options.force && current && sameFormat && current.manifest.fingerprint === fingerprint) {
     return { status: "unchanged", dir: current.dir, manifest: current.manifest };
   }
+  const release = await acquireBuildLock(options.indexDir);
+  try {
+    return await build(options, settings, fingerprint, settingsFingerprint, current, sameFormat);
+  } finally {
+    await release();
+  }
+}
+
+async function build(
+  options: EnsureIndexOptions,
+  settings: IndexSettings,
+  fingerprint: string,
+  settingsFingerprint: string,
+  current: Awaited<ReturnType<typeof readCurrentBuild>>,
+  sameFormat: boolean,
+): Promise<EnsureIndexResult> {
   const reusable =
     !options.force && current && sameFormat && current.manifest.settingsFingerprint === settingsFingerprint ? await readReusable(current.dir, current.manifest, options.readDocuments ?? readStoredDocuments) : undefined;
 

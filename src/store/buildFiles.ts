@@ -94,13 +94,23 @@ async function writeDurably(file: string, content: string): Promise<void> {
 async function removeLeftovers(indexDir: string, liveName: string): Promise<void> {
   for (const entry of await readdir(indexDir)) {
     const isOldBuild = entry.startsWith(BUILD_PREFIX) && entry !== liveName;
-    const tempOwner = entry.startsWith(TEMP_PREFIX) ? Number(/^\.tmp-(?:CURRENT-)?(\d+)/.exec(entry)?.[1]) : NaN;
-    const isDeadTemp = Number.isInteger(tempOwner) && !isRunning(tempOwner);
-    if (isOldBuild || isDeadTemp) await rm(path.join(indexDir, entry), { recursive: true, force: true });
+    if (isOldBuild || isDeadTemp(entry)) await rm(path.join(indexDir, entry), { recursive: true, force: true });
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Removes the temp dirs of builds whose process died (kill -9 mid-write), so repeated crashes leave no growing litter. */
+export async function removeDeadTemps(indexDir: string): Promise<void> {
+  for (const entry of await readdir(indexDir).catch(() => [] as string[])) {
+    if (isDeadTemp(entry)) await rm(path.join(indexDir, entry), { recursive: true, force: true });
+  }
+}
+
+function isDeadTemp(entry: string): boolean {
+  const owner = entry.startsWith(TEMP_PREFIX) ? Number(/^\.tmp-(?:CURRENT-)?(\d+)/.exec(entry)?.[1]) : NaN;
+  return Number.isInteger(owner) && !isRunning(owner);
+}
+
+export function isRunning(pid: number): boolean {
   if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
