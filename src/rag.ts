@@ -11,6 +11,8 @@ import { answerQuestion, retrievePassages, sourceLocation, type Pipeline } from 
 import { toSearchResponse } from "./core/responses.js";
 import { parseAskRequest, parseSearchRequest } from "./request.js";
 import type { AskResponse, CorpusDocument, DocumentChangeResponse, DocumentMetadata, SearchResponse, Span } from "./types.js";
+import { toErrorBody } from "./errors.js";
+import type { ReindexStatus } from "./schemas.js";
 import { authorize, checkRemoval, checkUpload, removeCorpusFile, undo, writeCorpusFile, type DocumentUpload, type Undo } from "./core/documentChanges.js";
 
 export type { LoadHooks } from "./core/loadService.js";
@@ -47,6 +49,14 @@ export interface Rag {
   addDocument(upload: DocumentUpload): Promise<DocumentChangeResponse>;
   /** Deletes a document's file from the corpus folder and drops it from the index; needs the admin token. */
   removeDocument(request: { token?: string; docId: string }): Promise<DocumentChangeResponse>;
+  /**
+   * Starts re-reading the corpus folder and rebuilding the index in the background (needs the admin
+   * token); requests keep being answered from the current index, which the new one replaces
+   * atomically once loaded. A failed re-index leaves the current one serving. Returns at once.
+   */
+  reindex(request: { token?: string; force?: boolean }): ReindexStatus;
+  /** The state of the last re-index (needs the admin token). */
+  reindexStatus(request: { token?: string }): ReindexStatus;
 }
 
 export type ServiceStatus = "loading" | "ready" | "model_unavailable";
@@ -78,6 +88,7 @@ export function createRag(options: RagOptions = {}): Rag {
   let loadHooks: LoadHooks | undefined;
   /** Document changes run one at a time; requests keep being answered from the loaded state until a change's new state replaces it. */
   let changes: Promise<unknown> = Promise.resolve();
+  let reindexing: ReindexStatus = { state: "idle" };
 
   const requireLoaded = (): LoadedService => {
     if (!loaded) throw new RagError("not_ready", "The service is still loading its index and model; retry shortly.");
@@ -195,6 +206,33 @@ export function createRag(options: RagOptions = {}): Rag {
         await checkRemoval(config.corpusDir, document);
         return { undo: await removeCorpusFile(config.corpusDir, document.file), docId, status: "deleted" };
       });
+    },
+    reindex({ token, force = false }) {
+      authorize(config, token);
+      requireLoaded();
+      if (reindexing.state === "running") return reindexing;
+      reindexing = { state: "running", force, startedAt: new Date().toISOString() };
+      // Queued behind document changes, like them: one change to the index at a time.
+      const run = changes.then(async () => {
+        const next = await loadService({ config, model: startModel(), settings: pipelineSettings, hooks: loadHooks, force });
+        loaded = next;
+        return next;
+      });
+      changes = run.catch(() => undefined);
+      const startedAt = reindexing.startedAt;
+      run.then(
+        (next) => {
+          reindexing = { state: "succeeded", force, startedAt, finishedAt: new Date().toISOString(), reason: next.build.reason ?? null, documents: next.build.manifest.counts.documents, chunks: next.build.manifest.counts.chunks };
+        },
+        (error: unknown) => {
+          reindexing = { state: "failed", force, startedAt, finishedAt: new Date().toISOString(), error: toErrorBody(error).body.error };
+        },
+      );
+      return reindexing;
+    },
+    reindexStatus({ token }) {
+      authorize(config, token);
+      return reindexing;
     },
     getDocument(docId) {
       const doc = requireLoaded().documents.get(docId);

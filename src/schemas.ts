@@ -77,6 +77,21 @@ export const DocumentChangeResponseSchema = z.object({
   }),
 });
 
+export const ReindexStatusSchema = z.object({
+  state: z.enum(["idle", "running", "succeeded", "failed"]).describe("idle: none requested since start; running: the old index serves meanwhile."),
+  force: z.boolean().optional().describe("Whether every document is re-embedded, not only new and changed ones."),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  reason: z.string().nullable().optional().describe("Why the index was rebuilt (or null when it already matched the corpus)."),
+  documents: z.int().min(0).optional(),
+  chunks: z.int().min(0).optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional().describe("Why the re-index failed; the previous index keeps serving."),
+});
+
+export const ReindexRequestSchema = z.object({
+  force: z.boolean().optional().describe("Re-embed every document (default: only new and changed ones)."),
+});
+
 export const ErrorBodySchema = z.object({
   error: z.object({
     code: z.string().describe("Stable error code (see the error table in the README)."),
@@ -135,3 +150,4 @@ export type AskResponse = z.infer<typeof AskResponseSchema>;
 export type DocumentMetadata = z.infer<typeof DocumentMetadataSchema>;
 export type DocumentResponse = z.infer<typeof DocumentSchema>;
 export type DocumentChangeResponse = z.infer<typeof DocumentChangeResponseSchema>;
+export type ReindexStatus = z.infer<typeof ReindexStatusSchema>;

@@ -37,12 +37,15 @@ export interface LoadServiceOptions {
   model: Promise<LoadedEmbedder>;
   settings: Omit<Pipeline, "retrieval" | "documentContext" | "aliases" | "locations">;
   hooks?: LoadHooks;
+  /** Rebuild the index even when it matches the corpus (a requested re-index). */
+  force?: boolean;
 }
 
 /** Reads the corpus, opens (or builds) the index, warms the answering code up and waits for the model. */
-export async function loadService({ config, model, settings, hooks = {} }: LoadServiceOptions): Promise<LoadedService> {
+export async function loadService({ config, model, settings, hooks = {}, force }: LoadServiceOptions): Promise<LoadedService> {
   const { corpus, result, index } = await openIndex({
     config,
+    force,
     getEmbedder: async () => (await model).embedder,
     onProgress: hooks.onProgress,
   });

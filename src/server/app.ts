@@ -6,6 +6,7 @@ import { RagError, toErrorBody } from "../errors.js";
 import type { Rag } from "../rag.js";
 import { authorize } from "../core/documentChanges.js";
 import { toolDefinitions } from "../core/tools.js";
+import { ReindexRequestSchema } from "../schemas.js";
 import { openApiDocument } from "./openapi.js";
 import { mcpHttpHandler } from "../mcp/http.js";
 import type { Logger } from "pino";
@@ -49,6 +50,19 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
     if (wantsEventStream(req)) return streamAnswer(rag, req, res);
     res.json(await rag.ask(req.body));
   });
+  // Re-reads the corpus folder and rebuilds in the background; the current index serves until the new one is loaded.
+  app.post("/v1/admin/reindex", json, (req, res) => {
+    const parsed = ReindexRequestSchema.safeParse(req.body ?? {});
+    const token = bearer(req);
+    if (!parsed.success) {
+      authorize(rag.config, token);
+      throw new RagError("invalid_request", 'The body may only hold "force": true or false.');
+    }
+    res.status(202).json(rag.reindex({ token, force: parsed.data.force ?? false }));
+  });
+  app.get("/v1/admin/reindex", (req, res) => {
+    res.json(rag.reindexStatus({ token: bearer(req) }));
+  });
   app.get("/v1/tools", (_req, res) => {
     res.json({ tools: toolDefinitions(rag.config) });
   });
@@ -81,6 +95,7 @@ export function createApp(rag: Rag, log: (message: string) => void = console.err
     "/v1/ask": "POST",
     "/v1/documents": "GET, POST",
     "/v1/tools": "GET",
+    "/v1/admin/reindex": "GET, POST",
     "/openapi.json": "GET",
     "/healthz": "GET",
     "/readyz": "GET",

@@ -76,6 +76,8 @@ describe("GET /openapi.json", () => {
     const refusedUpload = ajv.compile({ $ref: `openapi${doc.paths["/v1/documents"].post.responses["403"].content["application/json"].schema.$ref}` });
     expect(refusedUpload(await upload.json())).toBe(true);
     covered.add("post /v1/documents");
+    expect((await call("POST", "/v1/admin/reindex", "/v1/admin/reindex", {})).status).toBe(403);
+    expect((await call("GET", "/v1/admin/reindex")).status).toBe(403);
     const mcp = await fetch(`${service.baseUrl}/mcp`, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
