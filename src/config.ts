@@ -35,6 +35,8 @@ export interface RagConfig {
    * flight. env EMBED_THREADS
    */
   embedThreads: number;
+  /** Longest one call to the embedding worker may take before the worker is taken as hung, killed and replaced, in ms. env EMBED_TIMEOUT_MS */
+  embedTimeoutMs: number;
   /** Texts per forward pass at ingest; onnxruntime keeps memory for the largest batch. env EMBED_BATCH_SIZE */
   embedBatchSize: number;
   /** Query vectors remembered (least recently used dropped first); 0 turns the cache off. env QUERY_CACHE_SIZE */
@@ -114,6 +116,7 @@ const SETTINGS: { [K in keyof RagConfig]: Setting<RagConfig[K]> } = {
   maxQueryChars: { env: "MAX_QUERY_CHARS", parse: asInteger(1, 100_000), expected: "an integer from 1 to 100000", fallback: 2000 },
   embedInWorker: { env: "EMBED_WORKER", parse: asBoolean, expected: "true or false", fallback: true },
   embedThreads: { env: "EMBED_THREADS", parse: asInteger(0, 256), expected: "an integer from 0 to 256", fallback: defaultEmbedThreads() },
+  embedTimeoutMs: { env: "EMBED_TIMEOUT_MS", parse: asInteger(100, 3_600_000), expected: "an integer from 100 to 3600000", fallback: 60_000 },
   embedBatchSize: { env: "EMBED_BATCH_SIZE", parse: asInteger(1, 1024), expected: "an integer from 1 to 1024", fallback: 32 },
   queryCacheSize: { env: "QUERY_CACHE_SIZE", parse: asInteger(0, 10_000_000), expected: "an integer from 0 to 10000000", fallback: 1000 },
   adminToken: { env: "ADMIN_TOKEN", parse: asString, expected: "a token", fallback: "" },

@@ -33,6 +33,7 @@ describe("resolveConfig", () => {
       maxQueryChars: 2000,
       embedInWorker: true,
       embedThreads: os.availableParallelism(),
+      embedTimeoutMs: 60_000,
       embedBatchSize: 32,
       queryCacheSize: 1000,
       adminToken: "",

@@ -29,7 +29,7 @@ export async function loadEmbedder(config: RagConfig): Promise<LoadedEmbedder> {
   // Imported only when used: with the worker, the main thread never loads the
   // model runtime, which would cost start-up time for nothing.
   const embedder = config.embedInWorker
-    ? await WorkerEmbedder.start(options)
+    ? await WorkerEmbedder.start(options, { callTimeoutMs: config.embedTimeoutMs })
     : await (await import("./localEmbeddings.js")).LocalEmbeddings.load(options);
   const worker = embedder instanceof WorkerEmbedder ? embedder : undefined;
   return {

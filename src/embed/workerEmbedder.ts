@@ -23,6 +23,8 @@ export interface WorkerSupervision {
   /** More deaths than this within `deathWindowMs` and no new worker is started (tests lower them). */
   maxDeaths?: number;
   deathWindowMs?: number;
+  /** A call not answered within this many ms is taken as a hung worker: it is killed and replaced, the call fails. */
+  callTimeoutMs?: number;
 }
 
 const toError = (error: WorkerError) =>
@@ -133,7 +135,20 @@ export class WorkerEmbedder implements Embedder {
     if (this.pending.size === 0) hold(worker, true);
     return new Promise((resolve, reject) => {
       const request: WorkerRequest = { id, texts, behind: this.pending.size };
-      this.pending.set(id, { resolve, reject });
+      const timeoutMs = this.supervision.callTimeoutMs;
+      // A worker stuck in native code never answers nor exits: past the bound it is killed and replaced.
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              if (!this.pending.has(id) || worker !== this.worker) return;
+              this.worker = undefined;
+              worker.kill("SIGKILL");
+              this.died(`did not answer within ${timeoutMs} ms (EMBED_TIMEOUT_MS)`);
+            }, timeoutMs);
+      timer?.unref();
+      const settle = () => timer !== undefined && clearTimeout(timer);
+      this.pending.set(id, { resolve: (v) => (settle(), resolve(v)), reject: (e) => (settle(), reject(e)) });
       worker.send(request);
     });
   }

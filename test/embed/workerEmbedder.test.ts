@@ -117,6 +117,13 @@ describe("WorkerEmbedder when its worker dies", () => {
     expect(heard).toHaveLength(1);
   });
 
+  it("takes a worker that does not answer within the call timeout as hung: kills and replaces it, and fails the call", async () => {
+    const heard: string[] = [];
+    const embedder = await start({ log: (message) => heard.push(message), callTimeoutMs: 1 });
+    await expect(embedder.embed(longTexts)).rejects.toMatchObject({ code: "embedding_failed", message: expect.stringMatching(/did not answer within 1 ms \(EMBED_TIMEOUT_MS\)/) });
+    expect(heard[0]).toBe("embedding worker did not answer within 1 ms (EMBED_TIMEOUT_MS); starting a new one");
+  });
+
   it("stops replacing workers that keep dying, and fails every call from then on", async () => {
     const heard: string[] = [];
     const embedder = await start({ log: (message) => heard.push(message), maxDeaths: 1 });
