@@ -38,8 +38,8 @@ export interface ToolSpec<Output> {
   description: string;
   inputSchema: z.ZodObject;
   outputSchema: z.ZodType<Output>;
-  /** Runs the tool; arguments are validated by the core, errors are `RagError`s. */
-  run(rag: Rag, args: unknown): Promise<Output>;
+  /** Runs the tool; arguments are validated by the core, errors are `RagError`s; an aborted signal stops the work. */
+  run(rag: Rag, args: unknown, signal?: AbortSignal): Promise<Output>;
   /** The result as text a model reads: the answer with its [n] markers and a numbered source list. */
   render(output: Output): string;
 }
@@ -66,7 +66,7 @@ export function chatTools(limits: RequestLimits) {
       "say that you don't know rather than answering from memory; the passages listed are only the nearest ones.",
     inputSchema: askRequestSchema(limits),
     outputSchema: AskResponseSchema,
-    run: (rag, args) => rag.ask(args),
+    run: (rag, args, signal) => rag.ask(args, signal ? { signal } : {}),
     render: (output) =>
       output.answerable
         ? `${output.answer}\n\nSources:\n${output.citations.map(source).join("\n")}`

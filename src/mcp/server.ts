@@ -44,9 +44,10 @@ function registerChatTool<Output extends Record<string, unknown>>(server: McpSer
   server.registerTool(
     tool.name,
     { description: tool.description, inputSchema: advertised(tool.inputSchema), outputSchema: tool.outputSchema },
-    async (args): Promise<CallToolResult> => {
+    async (args, extra): Promise<CallToolResult> => {
       try {
-        const output = await tool.run(rag, args);
+        // The client's cancellation (or its going away) stops the work, as a closed SSE stream does.
+        const output = await tool.run(rag, args, extra.signal);
         return { content: [{ type: "text", text: tool.render(output) }], structuredContent: output };
       } catch (error) {
         return { isError: true, content: [{ type: "text", text: describeError(error, log) }] };
