@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import http, { type IncomingHttpHeaders } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CallToolResultSchema, ErrorCode as JsonRpcCode } from "@modelcontextprotocol/sdk/types.js";
+import { sendRaw, type RawReply, type RawRequest } from "../helpers/rawRequest.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config.js";
 import { ERROR_STATUS, type ErrorCode } from "../../src/errors.js";
@@ -38,40 +38,10 @@ afterAll(async () => {
   await service?.close();
 });
 
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  body: any;
-}
+type Reply = RawReply;
 
 /** One request exactly as given: no header, encoding or path normalisation added. */
-function send(request: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Reply> {
-  const url = new URL(service.baseUrl);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: url.hostname, port: url.port, method: request.method ?? "POST", path: request.path, headers: request.headers ?? {} },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let body: any;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            body = undefined;
-          }
-          resolve({ status: res.statusCode!, headers: res.headers, text, body });
-        });
-        res.on("error", reject);
-      },
-    );
-    req.setTimeout(15_000, () => req.destroy(new Error(`${request.method ?? "POST"} ${request.path.slice(0, 80)} did not answer within 15 s`)));
-    req.on("error", reject);
-    req.end(request.body);
-  });
-}
+const send = (request: RawRequest): Promise<Reply> => sendRaw(service.baseUrl, request);
 
 const documentTexts = new Map<string, string>();
 async function expectVerifies(spans: { docId: string; start: number; end: number; text: string }[]) {

@@ -1,11 +1,11 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import http, { type IncomingHttpHeaders } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentUri } from "../../src/mcp/server.js";
+import { sendRaw, type RawReply } from "../helpers/rawRequest.js";
 import { startService, type RunningService } from "../helpers/server.js";
 
 // Issue 19, item 4: a docId is only ever looked up in the corpus map. Traversal
@@ -48,35 +48,10 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  body: any;
-}
+type Reply = RawReply;
 
-function send(baseUrl: string, method: string, rawPath: string, headers: Record<string, string> = {}): Promise<Reply> {
-  const url = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, method, path: rawPath, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let body: any;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = undefined;
-        }
-        resolve({ status: res.statusCode!, headers: res.headers, text, body });
-      });
-    });
-    req.setTimeout(15_000, () => req.destroy(new Error(`${method} ${rawPath.slice(0, 80)} did not answer within 15 s`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
+const send = (baseUrl: string, method: string, rawPath: string, headers: Record<string, string> = {}): Promise<Reply> =>
+  sendRaw(baseUrl, { method, path: rawPath, headers });
 
 /**
  * - id: one path segment, decoded to a string that is not a docId → 404 not_found.
