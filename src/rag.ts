@@ -117,8 +117,15 @@ export function createRag(options: RagOptions = {}): Rag {
   }
 
   /** Makes a change to the corpus folder and loads the result; a change whose ingest fails is undone, and the service keeps its state. */
+  /** Runs a change to the index after the ones before it: one change to the index at a time. */
+  function queued<T>(work: () => Promise<T>): Promise<T> {
+    const run = changes.then(work);
+    changes = run.catch(() => undefined);
+    return run;
+  }
+
   function change(make: (state: LoadedService) => Promise<{ undo: Undo; docId: string; status: DocumentChangeResponse["status"] }>) {
-    const run = changes.then(async (): Promise<DocumentChangeResponse> => {
+    return queued(async (): Promise<DocumentChangeResponse> => {
       const state = requireLoaded();
       const made = await make(state);
       let next: LoadedService;
@@ -137,8 +144,6 @@ export function createRag(options: RagOptions = {}): Rag {
         index: { reason: next.build.reason ?? null, documents: next.build.manifest.counts.documents, chunks: next.build.manifest.counts.chunks },
       };
     });
-    changes = run.catch(() => undefined);
-    return run;
   }
 
   async function embedQuery(state: LoadedService, text: string): Promise<Float32Array> {
@@ -212,13 +217,11 @@ export function createRag(options: RagOptions = {}): Rag {
       requireLoaded();
       if (reindexing.state === "running") return reindexing;
       reindexing = { state: "running", force, startedAt: new Date().toISOString() };
-      // Queued behind document changes, like them: one change to the index at a time.
-      const run = changes.then(async () => {
+      const run = queued(async () => {
         const next = await loadService({ config, model: startModel(), settings: pipelineSettings, hooks: loadHooks, force });
         loaded = next;
         return next;
       });
-      changes = run.catch(() => undefined);
       const startedAt = reindexing.startedAt;
       run.then(
         (next) => {

@@ -20,18 +20,31 @@ export interface DocumentSliceRequest {
 
 /** Validates a search body from any transport against its schema; errors say which field is wrong and why. */
 export function parseSearchRequest(body: unknown, limits: RequestLimits): SearchRequest {
-  const { query, k } = parse(searchRequestSchema(limits), body, limits);
+  const { query, k } = parse(schemasFor(limits).search, body, limits);
   return { query, k: k ?? limits.defaultK };
 }
 
 export function parseAskRequest(body: unknown, limits: RequestLimits): AskRequest {
-  const { question, k } = parse(askRequestSchema(limits), body, limits);
+  const { question, k } = parse(schemasFor(limits).ask, body, limits);
   return { question, k: k ?? limits.defaultK };
 }
 
 export function parseDocumentSliceRequest(body: unknown, limits: RequestLimits): DocumentSliceRequest {
-  const { docId, start, end } = parse(documentSliceRequestSchema(), body, limits);
+  const { docId, start, end } = parse(schemasFor(limits).documentSlice, body, limits);
   return { docId, ...(start !== undefined && { start }), ...(end !== undefined && { end }) };
+}
+
+// Every request is validated; its schemas are built once per configuration, not per request.
+const built = new WeakMap<RequestLimits, ReturnType<typeof buildSchemas>>();
+const buildSchemas = (limits: RequestLimits) => ({
+  search: searchRequestSchema(limits),
+  ask: askRequestSchema(limits),
+  documentSlice: documentSliceRequestSchema(),
+});
+function schemasFor(limits: RequestLimits) {
+  let schemas = built.get(limits);
+  if (!schemas) built.set(limits, (schemas = buildSchemas(limits)));
+  return schemas;
 }
 
 function parse<S extends z.ZodType>(schema: S, body: unknown, limits: RequestLimits): z.output<S> {

@@ -24,10 +24,12 @@ export const DocumentLocationSchema = SourceLocationSchema.extend({
   start: z.int().min(0).describe("Offset from which this location applies, up to the next location's start."),
 });
 
-export const SearchResultSchema = SpanSchema.extend(SourceLocationSchema.shape).extend({
+/** A span with where it sits in the original file and its document's title: what results and citations share. */
+const LocatedSpanSchema = SpanSchema.extend(SourceLocationSchema.shape).extend({ title: z.string().describe("Title of the document.") });
+
+export const SearchResultSchema = LocatedSpanSchema.extend({
   rank: z.int().min(1).describe("1 for the best passage."),
   score: z.number().describe("Relevance score; higher is better; comparable within one response only."),
-  title: z.string().describe("Title of the document."),
 });
 
 export const SearchResponseSchema = z.object({
@@ -35,9 +37,8 @@ export const SearchResponseSchema = z.object({
   results: z.array(SearchResultSchema),
 });
 
-export const CitationSchema = SpanSchema.extend(SourceLocationSchema.shape).extend({
+export const CitationSchema = LocatedSpanSchema.extend({
   marker: z.int().min(1).describe("The [n] marker in the answer that refers to this citation."),
-  title: z.string().describe("Title of the document."),
   score: z.number().describe("How well the cited span matches the question; higher is better."),
 });
 

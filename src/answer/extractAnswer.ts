@@ -189,9 +189,17 @@ export function extractAnswer(
     ((!(STRICT_ANSWER_TYPES.has(askedType) || asksWho) || (unit.some((c) => c.score.typed) && (askedType === "statement" || unit.some(about)))) &&
       (!attribute || unit.some((c) => attribute(index.sentences[c.id]!.text))));
   const floor = Math.max(options.minAnswerScore, best.score.score * options.supplyingSentenceRatio);
-  const top = ranked.find((candidate) => candidate.score.score >= floor && supplies(unitOf(candidate)));
+  let top: Candidate | undefined;
+  let chosen: Candidate[] = [];
+  for (const candidate of ranked) {
+    if (candidate.score.score < floor) break;
+    chosen = unitOf(candidate);
+    if (supplies(chosen)) {
+      top = candidate;
+      break;
+    }
+  }
   if (!top) return abstain();
-  const chosen = unitOf(top);
   for (const s of ranked) {
     if (chosen.length >= options.maxSentences) break;
     if (chosen.some((c) => c.id === s.id) || s.score.score < top.score.score * options.extraSentenceRatio) continue;

@@ -44,7 +44,16 @@ export interface ToolSpec<Output> {
   render(output: Output): string;
 }
 
-export function chatTools(limits: RequestLimits) {
+const toolTables = new WeakMap<RequestLimits, ReturnType<typeof buildChatTools>>();
+
+/** The tools for one configuration, built once: stateless MCP over HTTP makes a server per request. */
+export function chatTools(limits: RequestLimits): ReturnType<typeof buildChatTools> {
+  let tools = toolTables.get(limits);
+  if (!tools) toolTables.set(limits, (tools = buildChatTools(limits)));
+  return tools;
+}
+
+function buildChatTools(limits: RequestLimits) {
   const search: ToolSpec<SearchResponse> = {
     name: "search_corpus",
     description:
@@ -85,7 +94,7 @@ export function chatTools(limits: RequestLimits) {
   return { search, ask, getDocument } as const;
 }
 
-export type ChatTools = ReturnType<typeof chatTools>;
+export type ChatTools = ReturnType<typeof buildChatTools>;
 
 function source(c: Citation): string {
   return `[${c.marker}] ${c.title} (${c.docId}, characters ${c.start}–${c.end}): "${c.text}"`;

@@ -175,12 +175,16 @@ const RATE_STATED = /\d\s*%|\bper\s*cent\b|\bpercent\b|\bper\b|\ba\s+(?:year|mon
 const PERCENT_STATED = /\d\s*%|\bper\s*cent\b|\bpercent(?:age)?\b|\b(?:half|halves|third|thirds|quarters?|fifths?|tenths?|majority|minority|most|all|none)\b/i;
 const MONEY_ASKED =
   /^(?:how\s+much\s+(?:money|funding|cash|capital)\b|how\s+much\b[^?]*\b(?:cost|costs|spend|spent|spends|pay|paid|pays|budget(?:ed)?|worth|earn(?:ed|s)?|lend|lent|loan(?:ed)?|donate[sd]?|invest(?:ed|s)?|charge[sd]?|fund(?:ed|s)?|price[sd]?)\b|(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+)?(?:cost|price|fee|budget|salary|wage|fine)\b)/i;
-const MONEY_STATED = /[$€£¥₹₽₴]|\b(?:dollars?|cents?|yen|euros?|pounds?\s+sterling|sterling|usd|eur|jpy|gbp|rubles?|roubles?|hryvnias?|francs?|yuan|rupees?|free\s+of\s+charge|no\s+cost|free)\b/i;
+// Currency words, for money asked, money stated and money told from a count.
+const CURRENCY = "dollars?|yen|euros?|pounds?|cents?|rubles?|roubles?|hryvnias?|francs?|yuan|rupees?";
+const MONEY_STATED = new RegExp(`[$€£¥₹₽₴]|\\b(?:${CURRENCY}|pounds?\\s+sterling|sterling|usd|eur|jpy|gbp|free\\s+of\\s+charge|no\\s+cost|free)\\b`, "i");
 // "How many drones…" is not answered by "$37 million" or "in 2023": a count is a number that is no sum of
 // money, percentage, year or day of the month.
-const COUNT_ASKED = /^how\s+many\b(?!\s+(?:\w+\s+)?(?:dollars?|yen|euros?|pounds?|cents?|rubles?|roubles?|hryvnias?|francs?|yuan|rupees?)\b)/i;
-const MONEY_OR_DATE =
-  /(?:[$€£¥₹₽₴]|\b(?:US|USD|EUR|JPY|GBP)\s?\$?)\s?\d[\d.,]*(?:\s*(?:thousand|million|billion|trillion|bn|mn|m|k)\b)?|\b\d[\d.,]*\s*(?:thousand|million|billion|trillion|bn|mn)?\s*(?:(?:US|U\.S\.)\s+)?(?:dollars?|yen|euros?|pounds?|cents?|rubles?|roubles?|hryvnias?|francs?|yuan|rupees?)\b|\d[\d.,]*\s*(?:%|per\s*cent|percent)|\b(?:1[89]|20)\d\d\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}\b/gi;
+const COUNT_ASKED = new RegExp(`^how\\s+many\\b(?!\\s+(?:\\w+\\s+)?(?:${CURRENCY})\\b)`, "i");
+const MONEY_OR_DATE = new RegExp(
+  `(?:[$€£¥₹₽₴]|\\b(?:US|USD|EUR|JPY|GBP)\\s?\\$?)\\s?\\d[\\d.,]*(?:\\s*(?:thousand|million|billion|trillion|bn|mn|m|k)\\b)?|\\b\\d[\\d.,]*\\s*(?:thousand|million|billion|trillion|bn|mn)?\\s*(?:(?:US|U\\.S\\.)\\s+)?(?:${CURRENCY})\\b|\\d[\\d.,]*\\s*(?:%|per\\s*cent|percent)|\\b(?:1[89]|20)\\d\\d\\b|\\b\\d{1,2}(?:st|nd|rd|th)?\\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\\w*|\\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\\w*\\.?\\s+\\d{1,2}\\b`,
+  "gi",
+);
 const statesCount = (text: string) => /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|dozen)\b/i.test(text.replace(MONEY_OR_DATE, " "));
 // "Since what year…" is not answered by "In February…".
 const YEAR_ASKED = /^(?:what|which)\s+years?\b/i;
