@@ -30,9 +30,8 @@ export interface RagConfig {
   /** Run the model in a worker process so inference never blocks request handling. env EMBED_WORKER */
   embedInWorker: boolean;
   /**
-   * onnxruntime threads for a forward pass (a lone query, an ingest batch); 0 = one per core. The
-   * embedding worker keeps a second, one-thread session for requests that arrive while others are in
-   * flight. env EMBED_THREADS
+   * onnxruntime threads for a forward pass (a query, an ingest batch); 0 = one per core. They sleep
+   * between runs rather than spin. env EMBED_THREADS
    */
   embedThreads: number;
   /** Longest one call to the embedding worker may take before the worker is taken as hung, killed and replaced, in ms. env EMBED_TIMEOUT_MS */

@@ -18,14 +18,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => un
 try {
   const options = JSON.parse(process.argv[2]!) as LocalModelOptions;
   const model = await LocalEmbeddings.load(options);
-  // A request sent while others are in flight runs on a one-thread session: under
-  // load, the cores onnxruntime would take (its spare threads spin between runs)
-  // serve HTTP and retrieval instead. A lone request gets every configured thread.
-  // Both sessions give the same vectors.
-  const underLoad = options.threads === 1 ? model : await LocalEmbeddings.load({ ...options, threads: 1 });
   // A session's first run sets up its memory (≈ 2.5 ms more than later runs):
-  // paid here, at start, instead of by the first request to reach each session.
-  for (const session of new Set([model, underLoad])) await session.embed(["warm-up"]);
+  // paid here, at start, instead of by the first request.
+  await model.embed(["warm-up"]);
   send({ type: "ready", modelId: model.modelId, dimensions: model.dimensions });
   // One request at a time, in arrival order: batching strangers' texts together
   // would change their vectors (the int8 model is not padding-invariant).
@@ -33,7 +28,7 @@ try {
   process.on("message", (request: WorkerRequest) => {
     queue = queue.then(async () => {
       try {
-        const vectors = await (request.behind > 0 ? underLoad : model).embed(request.texts);
+        const vectors = await model.embed(request.texts);
         send({ type: "vectors", id: request.id, vectors });
       } catch (error) {
         send({ type: "error", id: request.id, error: describe(error) });

@@ -1,8 +1,7 @@
 import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { Embeddings } from "@langchain/core/embeddings";
-import { env, pipeline, type FeatureExtractionPipeline, type Tensor } from "@xenova/transformers";
-import onnxruntime from "onnxruntime-node";
+import { env, pipeline, type FeatureExtractionPipeline, type Tensor } from "@huggingface/transformers";
 import { RagError } from "../errors.js";
 import type { Embedder } from "./embedder.js";
 import { meanPooledUnitVectors } from "./meanPooling.js";
@@ -63,10 +62,10 @@ export class LocalEmbeddings extends Embeddings implements Embedder {
     env.localModelPath = options.modelsDir;
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
-    const extractor = (await withSessionOptions(path.join(modelDir, weights), sessionOptions(options.threads ?? 0), () =>
-      pipeline("feature-extraction", options.modelId, { quantized: options.quantized }),
-    )) as FeatureExtractionPipeline;
-    extractor.tokenizer.model_max_length = Math.min(extractor.tokenizer.model_max_length, MAX_MODEL_TOKENS);
+    const extractor = await pipeline("feature-extraction", options.modelId, {
+      dtype: options.quantized ? "q8" : "fp32",
+      session_options: sessionOptions(options.threads ?? 0),
+    });
     return new LocalEmbeddings(options.modelId, modelConfig.hidden_size ?? 384, extractor, options.batchSize ?? 32);
   }
 
@@ -78,7 +77,7 @@ export class LocalEmbeddings extends Embeddings implements Embedder {
       const batch = order.slice(i, i + this.batchSize);
       const inputs = this.extractor.tokenizer(
         batch.map((j) => texts[j]!.slice(0, MAX_INPUT_CHARS)),
-        { padding: true, truncation: true },
+        { padding: true, truncation: true, max_length: MAX_MODEL_TOKENS },
       );
       // The pipeline's own steps (tokenise, run, mean-pool, normalise), with the pooling read from plain arrays.
       const { last_hidden_state: hidden } = (await this.extractor.model(inputs)) as { last_hidden_state: Tensor };
@@ -99,27 +98,12 @@ export class LocalEmbeddings extends Embeddings implements Embedder {
   }
 }
 
-function sessionOptions(threads: number): Record<string, unknown> {
-  return threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {};
-}
-
 /**
- * transformers.js 2.x creates its onnxruntime session from the model file's
- * bytes, with no way to pass session options, and onnxruntime-node 1.14
- * ignores the options of a session made from bytes: its thread count stays
- * the default (one per core, the spare one spinning between runs). So for the
- * duration of one model load, `InferenceSession.create` is given the model's
- * path, which is the same file, and the thread counts.
+ * Without spinning, onnxruntime's threads sleep between runs instead of
+ * busy-waiting for the next: a server's requests come apart, and a spinning
+ * thread would hold a core that HTTP and retrieval need.
  */
-async function withSessionOptions<T>(modelFile: string, extra: Record<string, unknown>, load: () => Promise<T>): Promise<T> {
-  const session = onnxruntime.InferenceSession;
-  const create = session.create;
-  // The path loader accepts only execution providers it has; transformers.js also lists "wasm".
-  session.create = ((_bytes: unknown, options?: object) =>
-    (create as (m: unknown, o: object) => unknown).call(session, modelFile, { ...options, executionProviders: ["cpu"], ...extra })) as typeof create;
-  try {
-    return await load();
-  } finally {
-    session.create = create;
-  }
+function sessionOptions(threads: number): Record<string, unknown> {
+  const noSpinning = { extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } } };
+  return threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1, ...noSpinning } : noSpinning;
 }

@@ -78,12 +78,11 @@ function launch(options: LocalModelOptions): { worker: ChildProcess; ready: Prom
  * loop: `/healthz` answers and other requests are parsed while a batch runs.
  * A worker that dies is replaced at once, unless workers keep dying.
  *
- * A process, not a worker thread, so that it can be replaced: onnxruntime-node
- * 1.14's binding cannot be loaded again in a process once the thread that loaded
- * it has exited ("Module did not self-register"); kept loaded by another thread,
- * each new thread's load would free a handle through the dead thread's N-API
- * environment. And a native crash or the kernel's out-of-memory kill of a
- * process ends only the worker, where in a thread it ends the service.
+ * A process, not a worker thread: a native crash or the kernel's out-of-memory
+ * kill of a process ends only the worker, where in a thread it ends the
+ * service. (onnxruntime-node 1.14, the runtime of transformers.js 2, could not
+ * even load its binding again in a process once the thread that loaded it had
+ * exited.)
  */
 export class WorkerEmbedder implements Embedder {
   readonly specificationVersion = "v1" as const;
@@ -134,7 +133,7 @@ export class WorkerEmbedder implements Embedder {
     const id = this.nextId++;
     if (this.pending.size === 0) hold(worker, true);
     return new Promise((resolve, reject) => {
-      const request: WorkerRequest = { id, texts, behind: this.pending.size };
+      const request: WorkerRequest = { id, texts };
       const timeoutMs = this.supervision.callTimeoutMs;
       // A worker stuck in native code never answers nor exits: past the bound it is killed and replaced.
       const timer =

@@ -2,8 +2,6 @@
 export interface WorkerRequest {
   id: number;
   texts: string[];
-  /** Requests still in flight when this one was sent (the worker cannot see its own queue: it drains it without yielding). */
-  behind: number;
 }
 
 export interface WorkerError {

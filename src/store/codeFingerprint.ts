@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { RagError } from "../errors.js";
@@ -64,10 +65,27 @@ export function sourceRootOf(moduleUrl: string): string {
 
 let cached: string | undefined;
 
-/** Hash of this package's code that shapes a build; computed once per process. */
+/** The package that runs the model: another version may give other vectors. */
+export const MODEL_RUNTIME = "@huggingface/transformers";
+
+/** Hash of this package's code that shapes a build, and of the model runtime's version; computed once per process. */
 export function codeFingerprint(): string {
-  cached ??= hashBuildCode(sourceRootOf(import.meta.url));
+  cached ??= createHash("sha256")
+    .update(`${hashBuildCode(sourceRootOf(import.meta.url))}\0${MODEL_RUNTIME}@${installedVersion(MODEL_RUNTIME)}`)
+    .digest("hex");
   return cached;
+}
+
+/** Read from the package's package.json: importing the runtime would load it into a process that otherwise never needs it. */
+export function installedVersion(packageName: string): string {
+  const entry = createRequire(import.meta.url).resolve(packageName);
+  for (let dir = path.dirname(entry); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (!existsSync(manifest)) continue;
+    const { name, version } = JSON.parse(readFileSync(manifest, "utf8")) as { name?: string; version?: string };
+    if (name === packageName && version) return version;
+  }
+  throw new RagError("internal_error", `Cannot find the version of ${packageName} installed at ${entry}.`);
 }
 
 function readSource(sourceRoot: string, file: string): Buffer {

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Embeddings } from "@langchain/core/embeddings";
-import { env, pipeline } from "@xenova/transformers";
+import { env, pipeline } from "@huggingface/transformers";
 import { resolveConfig } from "../../src/config.js";
 import { dot } from "../../src/vectors.js";
 import { LocalEmbeddings } from "../../src/embed/localEmbeddings.js";
@@ -11,8 +11,7 @@ import { failureWithoutModel } from "../helpers/missingModel.js";
 const { modelsDir, modelId } = resolveConfig({}, {});
 
 describe("LocalEmbeddings (the model shipped in models/)", () => {
-  // onnxruntime-node 1.14 ignores the options of a session made from the model's bytes, which is how
-  // transformers.js makes it: the thread count only holds if the loader hands over the path.
+  // The thread count reaches onnxruntime through the pipeline's session options.
   // First in this file: sessions of later tests would add and, when collected, remove threads.
   it.runIf(process.platform === "linux")("runs onnxruntime with the thread count it is given (each extra thread is one more task)", async () => {
     const tasks = () => readdirSync("/proc/self/task").length;
@@ -40,7 +39,8 @@ describe("LocalEmbeddings (the model shipped in models/)", () => {
   it("gives bit for bit the vectors of the transformers.js pipeline it wraps, one text or a padded batch, on one thread", async () => {
     const model = await LocalEmbeddings.load({ modelsDir, modelId, quantized: true, threads: 1 });
     env.localModelPath = modelsDir;
-    const extractor = await pipeline("feature-extraction", modelId, { quantized: true });
+    env.allowRemoteModels = false;
+    const extractor = await pipeline("feature-extraction", modelId, { dtype: "q8", session_options: { intraOpNumThreads: 1 } });
     const texts = ["How much Russian money is frozen in Japan?", "short", "Japan's Diet passed a supplementary budget for aid to Ukraine in 2023."];
     for (const text of texts) {
       const [ours] = await model.embed([text]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Tensor, mean_pooling } from "@xenova/transformers";
+import { Tensor, mean_pooling } from "@huggingface/transformers";
 import { meanPooledUnitVectors } from "../../src/embed/meanPooling.js";
 
 // A reproducible stand-in for a model's hidden states (no model needed here).

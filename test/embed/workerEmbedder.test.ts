@@ -12,9 +12,8 @@ import { failureWithoutModel } from "../helpers/missingModel.js";
 
 const { modelsDir, modelId } = resolveConfig({}, {});
 
-// The in-process reference runs in a child process: with onnxruntime-node 1.14,
-// a worker thread that exits while the main thread holds a session can corrupt
-// the heap, so no test process may hold both.
+// The in-process reference runs in a child process: this test process then
+// holds no model session of its own beside the worker's replacements.
 async function embedInAnotherProcess(texts: string[]): Promise<Float32Array[]> {
   const module = new URL("../../src/embed/localEmbeddings.ts", import.meta.url).href;
   const script = `
