@@ -98,7 +98,8 @@ async function servePhase(work: string, queries: number, searchOnly: boolean, em
   }
   const ask = summarize(afterWarmUp(await timeEach(variants(questions, queries, "a"), (question) => rag.ask({ question }))));
   const stagesMs = await measureStages(rag, variants(questions, queries, "t"));
-  const rss = process.memoryUsage().rss;
+  const memory = process.memoryUsage();
+  const rss = memory.rss;
   const { retrieval } = rag.internals();
   const lexicalFidelity = measureLexicalFidelity(retrieval.index, retrieval.lexical, variants(questions, Math.min(queries, 200), "l"));
   // Last: a large store copies its vectors out of the graph for the exact scan, which would swell the RSS above.
@@ -107,6 +108,9 @@ async function servePhase(work: string, queries: number, searchOnly: boolean, em
     loadSeconds: round(loadSeconds, 2),
     rssMB: round(rss / 2 ** 20, 1),
     rssPerChunkKB: round((rss - rssBefore) / loaded.manifest.counts.chunks / 1024, 2),
+    // Where the memory is: the JavaScript heap (objects, strings), typed arrays, and the rest (the graph, native code).
+    heapUsedMB: round(memory.heapUsed / 2 ** 20, 1),
+    arrayBuffersMB: round(memory.arrayBuffers / 2 ** 20, 1),
     searchMs: summarize(searchKept),
     searchTimes: searchKept,
     askMs: ask,

@@ -1,3 +1,4 @@
+import { dequantizeRow } from "../vectors.js";
 import { answerQuestion, type Pipeline } from "./pipeline.js";
 
 // Forms meant to reach each answer type's code (see answerType.ts) and a plain one;
@@ -16,11 +17,10 @@ const WARM_UP_SENTENCES = 2;
  */
 export async function warmUp(pipeline: Pipeline, k: number): Promise<void> {
   const { index } = pipeline.retrieval;
-  const dims = index.manifest.dimensions;
   const sentences = Math.min(index.sentences.length, WARM_UP_SENTENCES);
   for (let i = 0; i < sentences; i++) {
     const id = Math.floor((i * index.sentences.length) / sentences);
-    const vector = index.sentenceVectors.subarray(id * dims, (id + 1) * dims);
+    const vector = dequantizeRow(index.sentenceVectors, id);
     for (const form of WARM_UP_FORMS) {
       // A function, so that "$&" and the like in a sentence are not replacement patterns.
       const question = form.replace("{}", () => index.sentences[id]!.text);

@@ -17,6 +17,7 @@ import { chunkSentences, type ChunkingOptions } from "./chunk.js";
 import type { Corpus } from "./loadCorpus.js";
 import { splitSentences } from "./sentences.js";
 import { textForModel } from "./textForModel.js";
+import { dequantizeRows, quantizeRows } from "../vectors.js";
 
 /** Reading counts files; embedding counts the texts (chunks and sentences) of new and changed documents; building the vector graph counts chunks. */
 export interface IngestProgress {
@@ -165,7 +166,7 @@ async function build(
     options.onProgress?.({ phase: "graph", done, total: chunks.length }),
   );
   const terms = await buildTermIndexes(chunks, sentences, settings.bm25);
-  const dir = await saveIndex(options.indexDir, { manifest, documents, chunkStore, chunks, sentences, sentenceVectors: sentenceMatrix, ...terms });
+  const dir = await saveIndex(options.indexDir, { manifest, documents, chunkStore, chunks, sentences, sentenceVectors: quantizeRows(sentenceMatrix, dims), ...terms });
   return { status: "built", dir, manifest, reason };
 }
 
@@ -208,8 +209,13 @@ async function readReusable(dir: string, manifest: IndexManifest, readDocuments:
     const refs = async (file: string) => JSON.parse(await readFile(path.join(dir, file), "utf8")) as SpanRef[];
     const chunks = await refs(BUILD_FILES.chunks);
     const sentences = await refs(BUILD_FILES.sentences);
-    const bytes = await readFile(path.join(dir, BUILD_FILES.sentenceVectors));
-    const sentenceVectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const codes = await readFile(path.join(dir, BUILD_FILES.sentenceVectors));
+    const scales = await readFile(path.join(dir, BUILD_FILES.sentenceScales));
+    const sentenceVectors = dequantizeRows({
+      dimensions: manifest.dimensions,
+      codes: new Int8Array(codes.buffer, codes.byteOffset, codes.byteLength),
+      scales: new Float32Array(scales.buffer.slice(scales.byteOffset, scales.byteOffset + scales.byteLength)),
+    });
     const chunkVectors = HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw).vectors();
     const dims = manifest.dimensions;
     const fits = stored.every((d) => d.chunkRows[1] <= chunks.length && d.sentenceRows[1] <= sentences.length);

@@ -1,4 +1,4 @@
-import { dot } from "../vectors.js";
+import { dotQuantized } from "../vectors.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { SentenceLookup } from "./sentenceLookup.js";
 import { contentTerms } from "./terms.js";
@@ -34,12 +34,11 @@ export function createSentenceScorer(
 ): (sentenceId: number) => SentenceScore {
   const supplies = suppliesAnswerTo(question, lookup.commonWords);
   const overlap = lookup.termOverlap(contentTerms(question));
-  const dims = index.manifest.dimensions;
   const memo = new Map<number, SentenceScore>();
   return (id) => {
     let cached = memo.get(id);
     if (!cached) {
-      const dense = dot(questionVector, index.sentenceVectors, id * dims);
+      const dense = dotQuantized(questionVector, index.sentenceVectors, id);
       const lexical = overlap(id);
       const typed = supplies(index.sentences[id]!.text, (type) => lookup.facts(id, type));
       cached = { dense, lexical, typed, score: dense + weights.lexical * lexical + (typed ? weights.answerType : 0) };

@@ -1,9 +1,10 @@
 import type { Span } from "../types.js";
+import type { QuantizedRows } from "../vectors.js";
 import type { IndexManifest } from "./indexManifest.js";
 import type { VectorStore } from "./vectorStore.js";
 
 /** The typed arrays a build stores as raw little-endian files. */
-export type StoredArray = Float32Array | Float64Array | Int32Array;
+export type StoredArray = Float32Array | Float64Array | Int32Array | Int8Array;
 
 /** A span without its text: what the index stores, since the text lives in the corpus. */
 export type SpanRef = Omit<Span, "text">;
@@ -53,8 +54,8 @@ export interface LoadedIndex {
   /** Row i of `chunkStore` is `chunks[i]`. */
   chunks: Span[];
   sentences: Span[];
-  /** Row-major unit vectors, `dimensions` floats per sentence. */
-  sentenceVectors: Float32Array;
+  /** One unit vector per sentence, as int8 codes. */
+  sentenceVectors: QuantizedRows;
   chunkStore: VectorStore;
   vocabulary: Vocabulary;
   lexicalPostings: LexicalPostings;

@@ -52,7 +52,11 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
       ? new Type(bytes.buffer, bytes.byteOffset, bytes.byteLength / Type.BYTES_PER_ELEMENT)
       : new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   };
-  const sentenceVectors = await readArray(BUILD_FILES.sentenceVectors, Float32Array);
+  const sentenceVectors = {
+    dimensions: manifest.dimensions,
+    codes: await readArray(BUILD_FILES.sentenceVectors, Int8Array),
+    scales: await readArray(BUILD_FILES.sentenceScales, Float32Array),
+  };
   let chunkStore: HnswStore;
   try {
     chunkStore = HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw);
@@ -63,9 +67,12 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   if (chunkStore.size !== chunks.length) {
     throw incomplete(`${BUILD_FILES.chunkVectors} holds ${chunkStore.size} vectors for ${chunks.length} chunks`);
   }
-  if (sentenceVectors.length !== sentences.length * manifest.dimensions) {
-    const held = Math.floor(sentenceVectors.length / manifest.dimensions);
+  if (sentenceVectors.codes.length !== sentences.length * manifest.dimensions) {
+    const held = Math.floor(sentenceVectors.codes.length / manifest.dimensions);
     throw incomplete(`${BUILD_FILES.sentenceVectors} holds ${held} vectors for ${sentences.length} sentences`);
+  }
+  if (sentenceVectors.scales.length !== sentences.length) {
+    throw incomplete(`${BUILD_FILES.sentenceScales} holds ${sentenceVectors.scales.length} scales for ${sentences.length} sentences`);
   }
   const terms = await readJson(BUILD_FILES.terms, isStrings);
   const vocabulary = new Map(terms.map((term, number) => [term, number]));

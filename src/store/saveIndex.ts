@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Span } from "../types.js";
+import type { QuantizedRows } from "../vectors.js";
 import { BUILD_FILES, publishBuild } from "./buildFiles.js";
 import type { HnswStore } from "./hnswStore.js";
 import type { IndexManifest } from "./indexManifest.js";
@@ -13,7 +14,7 @@ export interface IndexParts {
   chunkStore: HnswStore;
   chunks: Span[];
   sentences: Span[];
-  sentenceVectors: Float32Array;
+  sentenceVectors: QuantizedRows;
   vocabulary: Vocabulary;
   lexicalPostings: LexicalPostings;
   sentenceTerms: SentenceTerms;
@@ -29,7 +30,8 @@ export async function saveIndex(indexDir: string, parts: IndexParts): Promise<st
     await writeFile(path.join(dir, BUILD_FILES.documents), JSON.stringify(parts.documents));
     await writeFile(path.join(dir, BUILD_FILES.chunks), JSON.stringify(parts.chunks.map(toRef)));
     await writeFile(path.join(dir, BUILD_FILES.sentences), JSON.stringify(parts.sentences.map(toRef)));
-    await writeFile(path.join(dir, BUILD_FILES.sentenceVectors), bytesOf(parts.sentenceVectors));
+    await writeFile(path.join(dir, BUILD_FILES.sentenceVectors), bytesOf(parts.sentenceVectors.codes));
+    await writeFile(path.join(dir, BUILD_FILES.sentenceScales), bytesOf(parts.sentenceVectors.scales));
     // The map's keys come in number order: the list of terms is all that needs storing.
     await writeFile(path.join(dir, BUILD_FILES.terms), JSON.stringify([...parts.vocabulary.keys()]));
     const lexical = parts.lexicalPostings;

@@ -25,7 +25,7 @@ async function sentenceIndex(text: string): Promise<LoadedIndex> {
     manifest: {} as LoadedIndex["manifest"],
     chunks: [],
     sentences,
-    sentenceVectors: new Float32Array(sentences.length),
+    sentenceVectors: { dimensions: 1, codes: new Int8Array(sentences.length), scales: new Float32Array(sentences.length) },
     chunkStore,
     ...(await buildTermIndexes([], sentences)),
   };

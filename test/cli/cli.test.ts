@@ -36,7 +36,7 @@ describe("command line", () => {
   // One load-or-rebuild path (openIndex) behind every command: a damaged build is rebuilt with the reason, never a stack trace.
   it.each([
     ["ask.ts", ["When was the Ukraine Recovery Conference held in Lugano?"], "chunks.hnsw", "chunks.hnsw could not be read"],
-    ["ingest.ts", [], "sentences.f32", "sentences.f32 holds 0 vectors for"],
+    ["ingest.ts", [], "sentences.i8", "sentences.i8 holds 2 vectors for"],
   ])("npm run %s rebuilds a build whose %s is damaged, and says why", async (script, args, file, why) => {
     const index = await mkdtemp(path.join(os.tmpdir(), "damaged-index-"));
     try {

@@ -213,19 +213,23 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(after.result.dir).toBe(first.result.dir);
   });
 
-  it("refuses a build whose sentence vectors are cut short", async () => {
+  it.each([
+    ["sentences.i8", [1, 16]],
+    ["sentence-scales.f32", [2, 4]],
+  ])("refuses a build whose sentence vectors (%s) are cut short", async (name, cuts) => {
     await writeCorpus("Sanctions widened in March. Exports were banned.");
     const { result } = await run();
-    const file = path.join(result.dir, "sentences.f32");
+    const file = path.join(result.dir, name);
     const bytes = await readFile(file);
     const corpus = await loadCorpus(corpusDir);
-    for (const cut of [2, 4 * 16]) {
+    for (const cut of cuts) {
       await writeFile(file, bytes.subarray(0, bytes.length - cut));
       await expect(loadIndex(result.dir, result.manifest, corpus.documents)).rejects.toMatchObject({ code: "index_incompatible", message: expect.stringContaining("is incomplete") });
     }
     await writeFile(file, bytes);
     const index = await loadIndex(result.dir, result.manifest, corpus.documents);
-    expect(index.sentenceVectors.length).toBe(index.sentences.length * result.manifest.dimensions);
+    expect(index.sentenceVectors.codes.length).toBe(index.sentences.length * result.manifest.dimensions);
+    expect(index.sentenceVectors.scales.length).toBe(index.sentences.length);
   });
 
   it("refuses a build whose lexical postings or sentence terms are missing, cut short, unreadable or out of range", async () => {

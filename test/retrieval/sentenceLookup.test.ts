@@ -31,7 +31,7 @@ const index = {
   manifest: {} as LoadedIndex["manifest"],
   chunks: [],
   sentences,
-  sentenceVectors: new Float32Array(sentences.length * 2),
+  sentenceVectors: { dimensions: 2, codes: new Int8Array(sentences.length * 2), scales: new Float32Array(sentences.length) },
   chunkStore,
   ...(await buildTermIndexes([], sentences)),
 } satisfies LoadedIndex;
