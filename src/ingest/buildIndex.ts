@@ -196,7 +196,7 @@ function copyRows(
 ): void {
   for (let row = first; row < end; row++) {
     const ref = refs[row]!;
-    spans.push({ ...ref, text: text.slice(ref.start, ref.end) });
+    spans.push({ docId: ref.docId, start: ref.start, end: ref.end, text: text.slice(ref.start, ref.end) });
     vectors.push(matrix.slice(row * dims, (row + 1) * dims));
   }
 }

@@ -63,7 +63,7 @@ export function createLexicalIndex(postings: LexicalPostings, vocabulary: Vocabu
   for (let i = 0; i < postingIds.length; i++) offsets[postingIds[i]! + 1]! += 1;
   for (let id = 0; id < chunkCount; id++) offsets[id + 1]! += offsets[id]!;
   const forwardTerms = new Int32Array(postingIds.length);
-  const forwardScores = new Float64Array(postingIds.length);
+  const forwardScores = new Float32Array(postingIds.length);
   const filled = offsets.slice(0, chunkCount);
   for (let t = 0; t < termCount; t++) {
     for (let i = postingOffsets[t]!; i < postingOffsets[t + 1]!; i++) {
@@ -139,7 +139,7 @@ export function createLexicalIndex(postings: LexicalPostings, vocabulary: Vocabu
  * Every posting when there are at most `readAllUpTo` (≥ `budget`); otherwise, of each list, those whose
  * weighted contribution reaches a threshold chosen so the total stays within `budget`.
  */
-function postingsToRead(lists: readonly QueryTerm[], scores: Float64Array, budget: number, readAllUpTo: number): number[] {
+function postingsToRead(lists: readonly QueryTerm[], scores: Float32Array, budget: number, readAllUpTo: number): number[] {
   const lengths = lists.map(({ start, end }) => end - start);
   if (lengths.reduce((sum, l) => sum + l, 0) <= readAllUpTo) return lengths;
   // Contributions are sorted descending in each list: count those ≥ threshold by binary search.

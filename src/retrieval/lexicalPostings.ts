@@ -55,7 +55,7 @@ export async function buildLexicalPostings(
   const offsets = new Int32Array(termCount + 1);
   for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t]! + (frequencies.get(t)?.ids.length ?? 0);
   const ids = new Int32Array(offsets[termCount]!);
-  const scores = new Float64Array(offsets[termCount]!);
+  const scores = new Float32Array(offsets[termCount]!);
   for (const [t, { ids: chunkIds, counts }] of frequencies) {
     if (slices.due()) await slices.pause();
     const idf = Math.log(1 + (chunks.length - chunkIds.length + 0.5) / (chunkIds.length + 0.5));

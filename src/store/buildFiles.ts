@@ -15,7 +15,7 @@ export const BUILD_FILES = {
   terms: "terms.json",
   lexicalOffsets: "lexical-offsets.i32",
   lexicalIds: "lexical-ids.i32",
-  lexicalScores: "lexical-scores.f64",
+  lexicalScores: "lexical-scores.f32",
   sentenceTermOffsets: "sentence-term-offsets.i32",
   sentenceTermIds: "sentence-term-ids.i32",
 } as const;

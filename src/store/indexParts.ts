@@ -4,7 +4,7 @@ import type { IndexManifest } from "./indexManifest.js";
 import type { VectorStore } from "./vectorStore.js";
 
 /** The typed arrays a build stores as raw little-endian files. */
-export type StoredArray = Float32Array | Float64Array | Int32Array | Int8Array;
+export type StoredArray = Float32Array | Int32Array | Int8Array;
 
 /** A span without its text: what the index stores, since the text lives in the corpus. */
 export type SpanRef = Omit<Span, "text">;
@@ -35,7 +35,7 @@ export type Vocabulary = ReadonlyMap<string, number>;
 export interface LexicalPostings {
   offsets: Int32Array;
   ids: Int32Array;
-  scores: Float64Array;
+  scores: Float32Array;
   chunkCount: number;
 }
 

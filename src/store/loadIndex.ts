@@ -14,13 +14,15 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   // No advice to rebuild: every entry point (see `openIndex`) rebuilds a build it cannot read.
   const refuse = (what: string) => new RagError("index_incompatible", `Index ${dir} ${what}.`);
   const incomplete = (what: string) => refuse(`is incomplete (${what})`);
-  const texts = new Map(documents.map((d) => [d.docId, d.text]));
+  const byId = new Map(documents.map((d) => [d.docId, d]));
   const attachText = (ref: SpanRef): Span => {
-    const text = texts.get(ref.docId);
-    if (text === undefined || ref.start < 0 || ref.end > text.length || ref.start >= ref.end) {
+    const doc = byId.get(ref.docId);
+    if (doc === undefined || !(ref.start >= 0 && ref.end <= doc.text.length && ref.start < ref.end)) {
       throw refuse(`does not match the corpus (span ${JSON.stringify(ref)})`);
     }
-    return { ...ref, text: text.slice(ref.start, ref.end) };
+    // A literal of four fields with the document's own id string: a spread copy
+    // took 250 bytes a span where this takes 90, and each parsed id is a string of its own.
+    return { docId: doc.docId, start: ref.start, end: ref.end, text: doc.text.slice(ref.start, ref.end) };
   };
   const read = async (file: string): Promise<Buffer> => {
     try {
@@ -79,7 +81,7 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   const lexicalPostings = {
     offsets: await readArray(BUILD_FILES.lexicalOffsets, Int32Array),
     ids: await readArray(BUILD_FILES.lexicalIds, Int32Array),
-    scores: await readArray(BUILD_FILES.lexicalScores, Float64Array),
+    scores: await readArray(BUILD_FILES.lexicalScores, Float32Array),
     chunkCount: chunks.length,
   };
   const sentenceTerms = {

@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 
 describe("createLexicalIndex", () => {
-  it("scores the built-in corpus exactly as MiniSearch does when no postings list is cut", async () => {
+  it("ranks the built-in corpus as MiniSearch does, with its scores to float32 rounding, when no postings list is cut", async () => {
     const processTerm = (term: string) => (isStopword(term) ? null : stem(term));
     const reference = new MiniSearch<{ id: number; text: string }>({
       fields: ["text"],
@@ -48,7 +48,8 @@ describe("createLexicalIndex", () => {
       const actual = index.search(question, 10);
       expect(tinyBudget.search(question, 10)).toEqual(actual);
       expect(actual.map((h) => h.id), question).toEqual(expected.map((r) => r.id));
-      actual.forEach((hit, i) => expect(hit.score).toBeCloseTo(expected[i]!.score, 9));
+      // Each term's contribution is stored as a float32: the sums agree to within its rounding.
+      actual.forEach((hit, i) => expect(Math.abs(hit.score - expected[i]!.score)).toBeLessThan(1e-6 * Math.max(1, expected[i]!.score)));
       const everything = index.search(question, chunks.length);
       expect(everything.map((h) => h.id).sort((a, b) => a - b)).toEqual(reference.search(question).map((r) => r.id as number).sort((a, b) => a - b));
     }

@@ -1,12 +1,13 @@
 import { execFile } from "node:child_process";
-import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { appendFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import ts from "typescript";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildModules, codeFingerprint, hashBuildCode, sourceRootOf } from "../../src/store/codeFingerprint.js";
+import { buildModules, codeFingerprint, hashBuildCode, installedVersion, MODEL_RUNTIME, sourceRootOf } from "../../src/store/codeFingerprint.js";
 
 const SRC = fileURLToPath(new URL("../../src", import.meta.url));
 
@@ -65,7 +66,9 @@ describe("the code that shapes a build", () => {
     expect(() => sourceRootOf(compiled)).toThrow(expect.objectContaining({ code: "index_incompatible", message: expect.stringContaining(copy) }));
   });
 
-  it("gives the same fingerprint run from the compiled JavaScript in dist/ as from the TypeScript sources", async () => {
+  it("gives the same fingerprint, the code's and the model runtime's version, run from the compiled JavaScript in dist/ as from the TypeScript sources", async () => {
+    // The compiled copy finds the runtime's version where an installed package would: in node_modules.
+    await symlink(fileURLToPath(new URL("../../node_modules", import.meta.url)), path.join(root, "node_modules"));
     // The module and what it imports, compiled as `tsc -b tsconfig.build.json` would into dist/.
     for (const [file, source] of buildModules(copy, ["store/codeFingerprint.ts"])) {
       const { outputText } = ts.transpileModule(source.toString(), { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } });
@@ -76,7 +79,9 @@ describe("the code that shapes a build", () => {
     const url = pathToFileURL(path.join(root, "dist/store/codeFingerprint.js")).href;
     const script = `const { codeFingerprint } = await import(${JSON.stringify(url)}); console.log(codeFingerprint());`;
     const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script]);
-    expect(stdout.trim()).toBe(hashBuildCode(copy));
-    expect(codeFingerprint()).toBe(hashBuildCode(SRC));
+    expect(installedVersion(MODEL_RUNTIME)).toMatch(/^\d+\.\d+\.\d+/);
+    const expected = createHash("sha256").update(`${hashBuildCode(copy)}\0${MODEL_RUNTIME}@${installedVersion(MODEL_RUNTIME)}`).digest("hex");
+    expect(stdout.trim()).toBe(expected);
+    expect(codeFingerprint()).toBe(expected);
   });
 });
