@@ -9,22 +9,31 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { percentile } from "../eval/percentile.js";
+import type { RuntimeInfo, RuntimeName } from "./runtimes.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /**
  * How the server is started: the compiled entry point directly, through `npm start` as a user
- * would, the LangChain tutorial server the latency goals compare against, or the HTTP floor
- * (the service's embedding behind a bare node:http server, `embedServer.ts`).
+ * would, or one of the systems the goals compare against, each in its own process:
+ * - "embedOnly": the service's own embedding behind a bare node:http server (`embedServer.ts`);
+ * - "runtime": a bare embedding server on one transformers.js runtime, chosen by the env
+ *   BENCH_RUNTIME=v2|v3|v4 (`runtimeServer.ts`; see `startRuntimeServer`);
+ * - "langchainPeer": LangChain's own HuggingFaceTransformersEmbeddings + HNSWLib behind Express
+ *   (`langchainPeerServer.ts`), on transformers.js 3 through a resolve hook preloaded in that process only.
  */
-export type StartCommand = "node" | "npm" | "tutorial" | "embedOnly";
+export type StartCommand = "node" | "npm" | "embedOnly" | "runtime" | "langchainPeer";
 
 const COMMANDS: Record<StartCommand, { file: string; args: string[] }> = {
   node: { file: process.execPath, args: ["dist/cli/serve.js"] },
   // npm itself, the up-to-date check of the build (prestart) and then the same entry point.
   npm: { file: "npm", args: ["start", "--silent"] },
-  tutorial: { file: process.execPath, args: ["--import", "tsx", "scripts/bench/tutorialServer.ts"] },
   embedOnly: { file: process.execPath, args: ["--import", "tsx", "scripts/bench/embedServer.ts"] },
+  runtime: { file: process.execPath, args: ["--import", "tsx", "scripts/bench/runtimeServer.ts"] },
+  langchainPeer: {
+    file: process.execPath,
+    args: ["--import", "tsx", "--import", "./scripts/bench/useTransformersV3.ts", "scripts/bench/langchainPeerServer.ts"],
+  },
 };
 
 let built: Promise<unknown> | undefined;
@@ -140,6 +149,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     await stop();
     throw error;
   }
+}
+
+/** The bare embedding server on one transformers.js runtime (`runtimeServer.ts`). */
+export function startRuntimeServer(runtime: RuntimeName, options: Omit<StartServerOptions, "command"> = {}): Promise<RunningServer> {
+  return startServer({ ...options, command: "runtime", env: { ...options.env, BENCH_RUNTIME: runtime } });
+}
+
+/** What a runtime server or the LangChain peer says it loaded (GET /runtime). */
+export async function runtimeInfo(server: RunningServer): Promise<RuntimeInfo> {
+  const response = await fetch(`${server.url}/runtime`, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`GET ${server.url}/runtime answered ${response.status}.`);
+  return (await response.json()) as RuntimeInfo;
 }
 
 async function isReady(url: string): Promise<boolean> {

@@ -5,7 +5,11 @@ import { RagError } from "../errors.js";
 import { LocalEmbeddings, type LocalModelOptions } from "./localEmbeddings.js";
 import type { WorkerReply, WorkerRequest } from "./workerProtocol.js";
 
-const send = (reply: WorkerReply) => process.send!(reply);
+// A reply to a parent that has gone (it exits, or closes the channel to replace
+// this worker) is dropped: the send would fail with EPIPE, unhandled.
+const send = (reply: WorkerReply) => {
+  if (process.connected) process.send!(reply, undefined, {}, () => undefined);
+};
 const describe = (error: unknown) =>
   error instanceof RagError ? { code: error.code, message: error.message } : { code: "internal", message: (error as Error).message ?? String(error) };
 

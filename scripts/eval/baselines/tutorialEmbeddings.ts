@@ -17,11 +17,12 @@ export async function loadBarePipeline(options: PipelineOptions): Promise<Featur
 
 /**
  * LangChain's `HuggingFaceTransformersEmbeddings` as the tutorial uses it, line
- * for line, on this project's transformers.js 2 (LangChain's own class imports
- * transformers.js 3, which is not installed): the bare pipeline with its
- * defaults, newlines stripped, batches of 512, vectors read with `tolist()`.
- * The baselines use this, not the service's `LocalEmbeddings`, so they keep the
- * tutorial's costs when the service's own embedding gets faster.
+ * for line, on transformers.js 2: the bare pipeline with its defaults, newlines
+ * stripped, batches of 512, vectors read with `tolist()`. The quality baselines
+ * of `npm run eval` use it in-process (transformers.js 3, LangChain's own
+ * runtime, cannot share a process with the service's 4: both load a
+ * libonnxruntime.so.1). The speed comparison runs LangChain's own class on
+ * transformers.js 3 in a process of its own (`scripts/bench/langchainPeerServer.ts`).
  */
 export class TutorialEmbeddings extends Embeddings {
   private readonly batchSize = 512;
