@@ -18,6 +18,7 @@ import type { Corpus } from "./loadCorpus.js";
 import { splitSentences } from "./sentences.js";
 import { textForModel } from "./textForModel.js";
 import { dequantizeRows, quantizeRows } from "../vectors.js";
+import { decodeSpan, readSpanFiles, spanCount, spansProblem } from "../store/spanRefs.js";
 
 /** Reading counts files; embedding counts the texts (chunks and sentences) of new and changed documents; building the vector graph counts chunks. */
 export interface IngestProgress {
@@ -206,9 +207,10 @@ async function readReusable(dir: string, manifest: IndexManifest, readDocuments:
   try {
     const stored = await readDocuments(dir);
     if (!stored) return undefined;
-    const refs = async (file: string) => JSON.parse(await readFile(path.join(dir, file), "utf8")) as SpanRef[];
-    const chunks = await refs(BUILD_FILES.chunks);
-    const sentences = await refs(BUILD_FILES.sentences);
+    const spans = await readSpanFiles(dir);
+    if (spansProblem(spans.chunks) || spansProblem(spans.sentences)) return undefined;
+    const chunks = Array.from({ length: spanCount(spans.chunks) }, (_, i) => decodeSpan(spans.chunks, i));
+    const sentences = Array.from({ length: spanCount(spans.sentences) }, (_, i) => decodeSpan(spans.sentences, i));
     const codes = await readFile(path.join(dir, BUILD_FILES.sentenceVectors));
     const scales = await readFile(path.join(dir, BUILD_FILES.sentenceScales));
     const sentenceVectors = dequantizeRows({
@@ -216,7 +218,7 @@ async function readReusable(dir: string, manifest: IndexManifest, readDocuments:
       codes: new Int8Array(codes.buffer, codes.byteOffset, codes.byteLength),
       scales: new Float32Array(scales.buffer.slice(scales.byteOffset, scales.byteOffset + scales.byteLength)),
     });
-    const chunkVectors = HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw).vectors();
+    const chunkVectors = (await HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw)).vectors();
     const dims = manifest.dimensions;
     const fits = stored.every((d) => d.chunkRows[1] <= chunks.length && d.sentenceRows[1] <= sentences.length);
     if (!fits || chunkVectors.length !== chunks.length * dims || sentenceVectors.length !== sentences.length * dims) return undefined;

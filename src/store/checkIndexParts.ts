@@ -1,14 +1,10 @@
-import type { LexicalPostings, SentenceTerms, SpanRef, Vocabulary } from "./indexParts.js";
+import type { LexicalPostings, SentenceTerms, Vocabulary } from "./indexParts.js";
 
 // What a build's parts must satisfy before search relies on it. Each check
 // returns what is wrong, or undefined: a damaged build is refused at load with
 // the reason, instead of crashing a request or quietly ranking wrong.
 
 export const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === "string");
-
-export const isSpanRefs = (value: unknown): value is SpanRef[] =>
-  Array.isArray(value) &&
-  value.every((v) => typeof v === "object" && v !== null && typeof v.docId === "string" && Number.isInteger(v.start) && Number.isInteger(v.end));
 
 /** The terms are distinct, so each has one number. */
 export const vocabularyProblem = (terms: string[], vocabulary: Vocabulary): string | undefined =>

@@ -5,8 +5,10 @@ import type { CorpusDocument, Span } from "../types.js";
 import { assertCompatible, BUILD_FILES } from "./buildFiles.js";
 import { HnswStore } from "./hnswStore.js";
 import type { IndexManifest } from "./indexManifest.js";
-import { isSpanRefs, isStrings, postingsProblem, sentenceTermsProblem, vocabularyProblem } from "./checkIndexParts.js";
-import type { LoadedIndex, SpanRef, StoredArray } from "./indexParts.js";
+import { isStrings, postingsProblem, sentenceTermsProblem, vocabularyProblem } from "./checkIndexParts.js";
+import { decodeSpan, readSpanFiles, spanCount, spansProblem, type EncodedSpans } from "./spanRefs.js";
+import { timeSlices } from "../timeSlices.js";
+import type { LoadedIndex, StoredArray } from "./indexParts.js";
 
 /** Reads a build into memory, restoring span texts from the corpus it was built from. */
 export async function loadIndex(dir: string, manifest: IndexManifest, documents: CorpusDocument[]): Promise<LoadedIndex> {
@@ -15,14 +17,22 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   const refuse = (what: string) => new RagError("index_incompatible", `Index ${dir} ${what}.`);
   const incomplete = (what: string) => refuse(`is incomplete (${what})`);
   const byId = new Map(documents.map((d) => [d.docId, d]));
-  const attachText = (ref: SpanRef): Span => {
-    const doc = byId.get(ref.docId);
-    if (doc === undefined || !(ref.start >= 0 && ref.end <= doc.text.length && ref.start < ref.end)) {
-      throw refuse(`does not match the corpus (span ${JSON.stringify(ref)})`);
+  const slices = timeSlices();
+  /** The stored spans with their texts, in time slices: 100k chunks have 220k sentences. */
+  const withTexts = async (file: string, stored: EncodedSpans): Promise<Span[]> => {
+    const problem = spansProblem(stored);
+    if (problem) throw incomplete(`${file}: ${problem}`);
+    const docs = stored.docIds.map((id) => byId.get(id));
+    const spans = new Array<Span>(spanCount(stored));
+    for (let i = 0; i < spans.length; i++) {
+      if (slices.due()) await slices.pause();
+      const [n, start, end] = [stored.triples[i * 3]!, stored.triples[i * 3 + 1]!, stored.triples[i * 3 + 2]!];
+      const doc = docs[n];
+      if (doc === undefined || end > doc.text.length) throw refuse(`does not match the corpus (span ${JSON.stringify(decodeSpan(stored, i))})`);
+      // A literal of four fields with the document's own id string: a spread copy took 250 bytes a span, this 90.
+      spans[i] = { docId: doc.docId, start, end, text: doc.text.slice(start, end) };
     }
-    // A literal of four fields with the document's own id string: a spread copy
-    // took 250 bytes a span where this takes 90, and each parsed id is a string of its own.
-    return { docId: doc.docId, start: ref.start, end: ref.end, text: doc.text.slice(ref.start, ref.end) };
+    return spans;
   };
   const read = async (file: string): Promise<Buffer> => {
     try {
@@ -43,8 +53,16 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
     if (!isValid(value)) throw incomplete(`${file} does not hold what it should`);
     return value;
   };
-  const chunks = (await readJson(BUILD_FILES.chunks, isSpanRefs)).map(attachText);
-  const sentences = (await readJson(BUILD_FILES.sentences, isSpanRefs)).map(attachText);
+  let stored: Awaited<ReturnType<typeof readSpanFiles>>;
+  try {
+    stored = await readSpanFiles(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw incomplete(`${path.basename((error as NodeJS.ErrnoException).path ?? "")} is missing`);
+    if (error instanceof SyntaxError) throw incomplete(error.message);
+    throw error;
+  }
+  const chunks = await withTexts(BUILD_FILES.chunks, stored.chunks);
+  const sentences = await withTexts(BUILD_FILES.sentences, stored.sentences);
   const readArray = async <T extends StoredArray>(file: string, Type: StoredArrayType<T>): Promise<T> => {
     const bytes = await read(file);
     if (bytes.byteLength % Type.BYTES_PER_ELEMENT !== 0) throw incomplete(`${file} is cut short`);
@@ -61,7 +79,7 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   };
   let chunkStore: HnswStore;
   try {
-    chunkStore = HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw);
+    chunkStore = await HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw);
   } catch (error) {
     // hnswlib reports a missing, cut or garbled graph with a plain Error.
     throw incomplete(`${BUILD_FILES.chunkVectors} could not be read: ${(error as Error).message}`);

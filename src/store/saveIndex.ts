@@ -6,7 +6,8 @@ import { BUILD_FILES, publishBuild } from "./buildFiles.js";
 import type { HnswStore } from "./hnswStore.js";
 import type { IndexManifest } from "./indexManifest.js";
 import type { StoredDocument } from "./storedDocuments.js";
-import type { LexicalPostings, SentenceTerms, SpanRef, StoredArray, Vocabulary } from "./indexParts.js";
+import type { LexicalPostings, SentenceTerms, StoredArray, Vocabulary } from "./indexParts.js";
+import { encodeSpans } from "./spanRefs.js";
 
 export interface IndexParts {
   manifest: IndexManifest;
@@ -20,7 +21,6 @@ export interface IndexParts {
   sentenceTerms: SentenceTerms;
 }
 
-const toRef = ({ docId, start, end }: Span): SpanRef => ({ docId, start, end });
 const bytesOf = (v: StoredArray) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 
 /** Writes a build and makes it the live one (see `publishBuild`); returns its directory. */
@@ -28,8 +28,10 @@ export async function saveIndex(indexDir: string, parts: IndexParts): Promise<st
   return publishBuild(indexDir, parts.manifest, async (dir) => {
     parts.chunkStore.save(path.join(dir, BUILD_FILES.chunkVectors));
     await writeFile(path.join(dir, BUILD_FILES.documents), JSON.stringify(parts.documents));
-    await writeFile(path.join(dir, BUILD_FILES.chunks), JSON.stringify(parts.chunks.map(toRef)));
-    await writeFile(path.join(dir, BUILD_FILES.sentences), JSON.stringify(parts.sentences.map(toRef)));
+    const docIds = parts.documents.map((d) => d.docId);
+    await writeFile(path.join(dir, BUILD_FILES.spanDocuments), JSON.stringify(docIds));
+    await writeFile(path.join(dir, BUILD_FILES.chunks), bytesOf(encodeSpans(parts.chunks, docIds)));
+    await writeFile(path.join(dir, BUILD_FILES.sentences), bytesOf(encodeSpans(parts.sentences, docIds)));
     await writeFile(path.join(dir, BUILD_FILES.sentenceVectors), bytesOf(parts.sentenceVectors.codes));
     await writeFile(path.join(dir, BUILD_FILES.sentenceScales), bytesOf(parts.sentenceVectors.scales));
     // The map's keys come in number order: the list of terms is all that needs storing.

@@ -292,7 +292,11 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     const firstTerm = sentenceOffsets[sentence]!;
 
     await refused("terms.json", () => "null", "terms.json does not hold what it should");
-    await refused("chunks.json", () => "{}", "chunks.json does not hold what it should");
+    await refused("span-documents.json", () => "{}", "span-documents.json is not a list of document ids");
+    await refused("chunk-spans.i32", (b) => b.subarray(0, b.length - 4), "chunk-spans.i32 is cut short");
+    await refused("sentence-spans.i32", (b) => { b.writeInt32LE(99, 0); return b; }, "sentence-spans.i32: span 0 is not a span of a listed document");
+    await refused("chunk-spans.i32", (b) => { b.writeInt32LE(b.readInt32LE(8), 4); return b; }, "chunk-spans.i32: span 0 is not a span of a listed document");
+    await refused("chunk-spans.i32", (b) => { b.writeInt32LE(1e6, 8); return b; }, "does not match the corpus");
     await refused("terms.json", () => "[1, 2]", "terms.json does not hold what it should");
     await refused("terms.json", (b) => JSON.stringify([...JSON.parse(b.toString()).slice(0, -1), "japan"]), "lists a term twice");
     await refused("lexical-scores.f32", (b) => { b.writeFloatLE(b.readFloatLE(4 * first) + 1, 4 * (first + 1)); return b; }, "not in descending order");

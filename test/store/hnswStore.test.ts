@@ -41,7 +41,7 @@ describe("HnswStore", () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "hnsw-store-"));
     dirs.push(dir);
     store.save(path.join(dir, "chunks.hnsw"));
-    const loaded = HnswStore.load(path.join(dir, "chunks.hnsw"), DIMS);
+    const loaded = await HnswStore.load(path.join(dir, "chunks.hnsw"), DIMS);
     for (const query of unitVectors(20, 99)) {
       const expected = exactNearest(vectors, query, 10);
       for (const hits of [await store.search(query, 10), await loaded.search(query, 10)]) {
