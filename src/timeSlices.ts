@@ -14,7 +14,7 @@ export interface TimeSlices {
   pause(): Promise<void>;
 }
 
-export function timeSlices(sliceMs = 20): TimeSlices {
+export function timeSlices(sliceMs = 10): TimeSlices {
   let sliceStart = performance.now();
   return {
     due: () => performance.now() - sliceStart >= sliceMs,

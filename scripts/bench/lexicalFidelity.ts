@@ -14,8 +14,8 @@ export interface LexicalFidelity {
   exactMs: Summary;
 }
 
-export function measureLexicalFidelity({ lexicalPostings, vocabulary }: LoadedIndex, budgeted: LexicalIndex, queries: string[], n = 30): LexicalFidelity {
-  const exact = createLexicalIndex(lexicalPostings, vocabulary, { maxPostingsPerQuery: Infinity });
+export async function measureLexicalFidelity({ lexicalPostings, vocabulary }: LoadedIndex, budgeted: LexicalIndex, queries: string[], n = 30): Promise<LexicalFidelity> {
+  const exact = await createLexicalIndex(lexicalPostings, vocabulary, { maxPostingsPerQuery: Infinity });
   let scoreRecall = 0;
   let overlap = 0;
   const times: number[] = [];

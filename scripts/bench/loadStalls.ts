@@ -1,4 +1,4 @@
-// npm run bench:stalls -- DIR [--embedder model|hashing]
+// npm run bench:stalls -- DIR [--embedder model|hashing] [--http]
 // Loads the build that `npm run bench:scale -- --keep` left in DIR (its corpus/ and index/) as a starting
 // service does, and reports how long the event loop was held at a time: a timer asks every millisecond,
 // and every gap over 10 ms is a stretch in which /healthz could not have answered.
@@ -6,12 +6,18 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createRag } from "../../src/rag.js";
 import { hashingEmbedder } from "./hashingEmbedder.js";
+import { healthWhileLoading } from "./healthWhileLoading.js";
 import { round } from "./stats.js";
 
 const args = process.argv.slice(2);
 const work = args.find((a) => !a.startsWith("--"));
 if (!work) throw new Error("usage: loadStalls.ts DIR [--embedder model|hashing]");
-const embedder = args.includes("--embedder") ? args[args.indexOf("--embedder") + 1] : "model";
+const embedder = args.includes("--embedder") ? args[args.indexOf("--embedder") + 1]! : "model";
+if (args.includes("--http")) {
+  // Over HTTP: /healthz asked back to back while a server of its own loads (healthWhileLoading.ts).
+  console.log(JSON.stringify(await healthWhileLoading(work, embedder)));
+  process.exit(0);
+}
 const rag = createRag({
   corpusDir: path.join(work, "corpus"),
   indexDir: path.join(work, "index"),

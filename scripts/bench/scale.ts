@@ -101,7 +101,7 @@ async function servePhase(work: string, queries: number, searchOnly: boolean, em
   const memory = process.memoryUsage();
   const rss = memory.rss;
   const { retrieval } = rag.internals();
-  const lexicalFidelity = measureLexicalFidelity(retrieval.index, retrieval.lexical, variants(questions, Math.min(queries, 200), "l"));
+  const lexicalFidelity = await measureLexicalFidelity(retrieval.index, retrieval.lexical, variants(questions, Math.min(queries, 200), "l"));
   // Last: a large store copies its vectors out of the graph for the exact scan, which would swell the RSS above.
   const vectorRecall = await measureVectorRecall(rag, variants(questions, Math.min(queries, 200), "r"));
   console.log(JSON.stringify({

@@ -13,6 +13,7 @@ import { collectCommonWords } from "../retrieval/commonWords.js";
 import type { CorpusDocument } from "../types.js";
 import type { Pipeline } from "./pipeline.js";
 import { warmUp } from "./warmUp.js";
+import { timeSlices } from "../timeSlices.js";
 
 export interface LoadHooks {
   /** Hears the files of the corpus folder that were left out, and why (none: not called). */
@@ -55,15 +56,15 @@ export async function loadService({ config, model, settings, hooks = {}, force }
   // Built on this thread while the worker thread is still loading the model.
   const retrieval: RetrievalContext = {
     index,
-    lexical: createLexicalIndex(index.lexicalPostings, index.vocabulary),
-    lookup: createSentenceLookup(index, await collectCommonWords(corpus.documents.map((d) => d.text))),
+    lexical: await createLexicalIndex(index.lexicalPostings, index.vocabulary),
+    lookup: await createSentenceLookup(index, await collectCommonWords(corpus.documents.map((d) => d.text))),
     titles: new Map(corpus.documents.map((d) => [d.docId, d.title])),
     documentText: (docId) => documents.get(docId)!.text,
   };
   const pipeline: Pipeline = {
     ...settings,
     retrieval,
-    documentContext: new Map(corpus.documents.map((d) => [d.docId, documentContextOf(d)])),
+    documentContext: await inTimeSlices(corpus.documents, (d) => [d.docId, documentContextOf(d)] as const),
     aliases: await readCorpusAliases(config.corpusDir),
     locations: new Map(corpus.documents.map((d) => [d.docId, d.locations])),
   };
@@ -79,4 +80,15 @@ export async function loadService({ config, model, settings, hooks = {}, force }
     throw new RagError("index_incompatible", `Index has ${index.manifest.dimensions}-dimensional vectors but model ${modelId} makes ${dimensions}.`);
   }
   return { build: result, corpus, documents, model: loadedModel, pipeline };
+}
+
+/** A map of one entry per item, made in time slices: a corpus of thousands of documents takes tens of milliseconds. */
+async function inTimeSlices<T, V>(items: readonly T[], entry: (item: T) => readonly [string, V]): Promise<Map<string, V>> {
+  const slices = timeSlices();
+  const map = new Map<string, V>();
+  for (const item of items) {
+    map.set(...entry(item));
+    if (slices.due()) await slices.pause();
+  }
+  return map;
 }

@@ -1,5 +1,6 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { dequantizeRow } from "../vectors.js";
-import { answerQuestion, type Pipeline } from "./pipeline.js";
+import { answerQuestion, retrievePassages, type Pipeline } from "./pipeline.js";
 
 // Forms meant to reach each answer type's code (see answerType.ts) and a plain one;
 // the sentence inside can change the type a form gets, which only matters for speed.
@@ -21,10 +22,21 @@ export async function warmUp(pipeline: Pipeline, k: number): Promise<void> {
   for (let i = 0; i < sentences; i++) {
     const id = Math.floor((i * index.sentences.length) / sentences);
     const vector = dequantizeRow(index.sentenceVectors, id);
-    for (const form of WARM_UP_FORMS) {
+    const text = index.sentences[id]!.text;
+    // The first run of any code is slow (a whole question took 60 ms at 100k
+    // chunks), and the loop is held for all of it. So the code is first run on
+    // less: retrieval alone, then each form on a few words with one passage,
+    // then with k. (A new sentence is new data: the facts of its passages get worked out.)
+    const fewWords = text.split(/\s+/).slice(0, 4).join(" ");
+    const firstRuns = WARM_UP_FORMS.map((form) => ({ form, text: fewWords, passages: 1 }));
+    await retrievePassages(pipeline, fewWords, vector, 1);
+    await yieldToEventLoop();
+    for (const run of [...firstRuns, ...firstRuns.map((run) => ({ ...run, passages: k }))]) {
       // A function, so that "$&" and the like in a sentence are not replacement patterns.
-      const question = form.replace("{}", () => index.sentences[id]!.text);
-      await answerQuestion(pipeline, question, vector, k);
+      const question = run.form.replace("{}", () => run.text);
+      await answerQuestion(pipeline, question, vector, run.passages);
+      // Answering resolves without waiting on I/O: without this, the whole warm-up would be one task.
+      await yieldToEventLoop();
     }
   }
 }

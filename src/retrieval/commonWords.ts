@@ -1,4 +1,4 @@
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { timeSlices } from "../timeSlices.js";
 
 /** Words a corpus writes in lowercase somewhere, lowercased: "Minister" in "Prime Minister" is one, "Kishida" is not. */
 export type CommonWords = ReadonlySet<string>;
@@ -6,8 +6,9 @@ export type CommonWords = ReadonlySet<string>;
 export const NO_COMMON_WORDS: CommonWords = new Set();
 
 const LOWERCASE_WORD = /(?<![\p{L}\p{N}_-])\p{Ll}[\p{Ll}'’-]*\p{Ll}(?![\p{L}\p{N}_])/gu;
-// Texts are scanned in slices of about this many characters, with the event loop let through between them.
-const SLICE_CHARS = 1 << 20;
+// Texts are scanned in pieces of this many characters (about a millisecond's
+// work), the event loop let through once a time slice is used up.
+const PIECE_CHARS = 1 << 14;
 
 /**
  * Collects the corpus's common words. A capitalised word that the corpus also
@@ -18,16 +19,12 @@ const SLICE_CHARS = 1 << 20;
  */
 export async function collectCommonWords(texts: Iterable<string>): Promise<CommonWords> {
   const words = new Set<string>();
-  let scanned = 0;
+  const slices = timeSlices();
   for (const text of texts) {
-    for (let from = 0; from < text.length; from += SLICE_CHARS) {
-      // A word cut at a slice's end is found whole in one of the two slices or both, as lowercase words are short.
-      for (const m of text.slice(from, from + SLICE_CHARS + 64).matchAll(LOWERCASE_WORD)) words.add(m[0]);
-      scanned += Math.min(SLICE_CHARS, text.length - from);
-      if (scanned >= SLICE_CHARS) {
-        scanned = 0;
-        await yieldToEventLoop();
-      }
+    for (let from = 0; from < text.length; from += PIECE_CHARS) {
+      // A word cut at a piece's end is found whole in one of the two pieces or both, as lowercase words are short.
+      for (const m of text.slice(from, from + PIECE_CHARS + 64).matchAll(LOWERCASE_WORD)) words.add(m[0]);
+      if (slices.due()) await slices.pause();
     }
   }
   return words;

@@ -4,6 +4,7 @@ import { casedWords, evidenceTokens } from "./terms.js";
 import { NO_COMMON_WORDS, type CommonWords } from "./commonWords.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { Span } from "../types.js";
+import { timeSlices } from "../timeSlices.js";
 
 /** Finds the sentences inside a span and weighs question terms by rarity; built once per index. */
 export interface SentenceLookup {
@@ -26,21 +27,30 @@ export interface SentenceLookup {
   idf(term: string): number;
 }
 
-export function createSentenceLookup(index: LoadedIndex, commonWords: CommonWords = NO_COMMON_WORDS): SentenceLookup {
+/** Set up in time slices: 100k chunks have 220k sentences and millions of sentence terms. */
+export async function createSentenceLookup(index: LoadedIndex, commonWords: CommonWords = NO_COMMON_WORDS): Promise<SentenceLookup> {
+  const slices = timeSlices();
   const byDoc = new Map<string, number[]>();
-  index.sentences.forEach((s, id) => {
+  for (const [id, s] of index.sentences.entries()) {
     const list = byDoc.get(s.docId) ?? [];
     list.push(id);
     byDoc.set(s.docId, list);
-  });
-  for (const ids of byDoc.values()) ids.sort((a, b) => index.sentences[a]!.start - index.sentences[b]!.start);
+    if ((id & 0xff) === 0 && slices.due()) await slices.pause();
+  }
+  for (const ids of byDoc.values()) {
+    ids.sort((a, b) => index.sentences[a]!.start - index.sentences[b]!.start);
+    if (slices.due()) await slices.pause();
+  }
 
   const { offsets: termOffsets, ids: sentenceTerms } = index.sentenceTerms;
   const { vocabulary } = index;
   const n = index.sentences.length;
   // How many sentences hold each term (each holds a term at most once).
   const sentenceFrequency = new Int32Array(vocabulary.size);
-  for (let i = 0; i < sentenceTerms.length; i++) sentenceFrequency[sentenceTerms[i]!]! += 1;
+  for (let i = 0; i < sentenceTerms.length; i++) {
+    sentenceFrequency[sentenceTerms[i]!]! += 1;
+    if ((i & 0xfff) === 0 && slices.due()) await slices.pause();
+  }
   const idf = (term: string) => {
     const termId = vocabulary.get(term);
     return Math.log(1 + n / (1 + (termId === undefined ? 0 : sentenceFrequency[termId]!)));

@@ -1,6 +1,7 @@
+import { timeSlices } from "../timeSlices.js";
 import type { LexicalPostings, SentenceTerms, Vocabulary } from "./indexParts.js";
 
-// What a build's parts must satisfy before search relies on it. Each check
+// What a build's parts must satisfy before search relies on it (the long checks in time slices). Each check
 // returns what is wrong, or undefined: a damaged build is refused at load with
 // the reason, instead of crashing a request or quietly ranking wrong.
 
@@ -18,11 +19,13 @@ function partitions(offsets: Int32Array, parts: number, total: number): boolean 
 }
 
 /** A run of postings per vocabulary term, each a chunk of the build at most once per term, with finite contributions in descending order. */
-export function postingsProblem({ offsets, ids, scores }: LexicalPostings, termCount: number, chunkCount: number): string | undefined {
+export async function postingsProblem({ offsets, ids, scores }: LexicalPostings, termCount: number, chunkCount: number): Promise<string | undefined> {
   if (!partitions(offsets, termCount, ids.length) || scores.length !== ids.length) return "lexical postings are cut or misaligned";
   const lastTerm = new Int32Array(chunkCount).fill(-1);
+  const slices = timeSlices();
   for (let t = 0; t < termCount; t++) {
     for (let i = offsets[t]!; i < offsets[t + 1]!; i++) {
+      if ((i & 0xfff) === 0 && slices.due()) await slices.pause();
       const id = ids[i]!;
       if (!(id >= 0 && id < chunkCount) || lastTerm[id] === t) return "lexical postings name chunks the build lacks, or one twice";
       lastTerm[id] = t;
@@ -33,9 +36,11 @@ export function postingsProblem({ offsets, ids, scores }: LexicalPostings, termC
 }
 
 /** Each sentence's term numbers are in range and strictly ascending. */
-export function sentenceTermsProblem({ offsets, ids }: SentenceTerms, termCount: number, sentenceCount: number): string | undefined {
+export async function sentenceTermsProblem({ offsets, ids }: SentenceTerms, termCount: number, sentenceCount: number): Promise<string | undefined> {
   if (!partitions(offsets, sentenceCount, ids.length)) return "sentence terms are cut or misaligned";
+  const slices = timeSlices();
   for (let s = 0; s < sentenceCount; s++) {
+    if ((s & 0xff) === 0 && slices.due()) await slices.pause();
     for (let i = offsets[s]!; i < offsets[s + 1]!; i++) {
       if (!(ids[i]! >= 0 && ids[i]! < termCount)) return "sentence terms name terms the vocabulary lacks";
       if (i > offsets[s]! && ids[i]! <= ids[i - 1]!) return "sentence terms are not in ascending order";

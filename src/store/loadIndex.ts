@@ -108,8 +108,8 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   };
   const problem =
     vocabularyProblem(terms, vocabulary) ??
-    postingsProblem(lexicalPostings, terms.length, chunks.length) ??
-    sentenceTermsProblem(sentenceTerms, terms.length, sentences.length);
+    (await postingsProblem(lexicalPostings, terms.length, chunks.length)) ??
+    (await sentenceTermsProblem(sentenceTerms, terms.length, sentences.length));
   if (problem) throw incomplete(problem);
   return { manifest, chunks, sentences, sentenceVectors, chunkStore, vocabulary, lexicalPostings, sentenceTerms };
 }

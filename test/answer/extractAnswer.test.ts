@@ -33,7 +33,7 @@ async function sentenceIndex(text: string): Promise<LoadedIndex> {
 
 const index = await sentenceIndex(TEXT);
 const { sentences } = index;
-const lookup = createSentenceLookup(index);
+const lookup = await createSentenceLookup(index);
 const passage: Passage = { docId: "doc", start: 0, end: TEXT.length, text: TEXT, title: "Recovery", score: 1, dense: 1 };
 const context = new Map<string, DocumentContext>([["doc", { labelTokens: evidenceTokens("Recovery"), years: [] }]]);
 
@@ -110,7 +110,7 @@ describe("extractAnswer", () => {
 async function fixture(text: string, label = "Doc", passageText?: string) {
   const index = await sentenceIndex(text);
   const { sentences } = index;
-  const lookup = createSentenceLookup(index);
+  const lookup = await createSentenceLookup(index);
   const start = passageText === undefined ? 0 : text.indexOf(passageText);
   const end = passageText === undefined ? text.length : start + passageText.length;
   const passage: Passage = { docId: "doc", start, end, text: text.slice(start, end), title: label, score: 1, dense: 1 };

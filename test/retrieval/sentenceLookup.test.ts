@@ -36,7 +36,7 @@ const index = {
   ...(await buildTermIndexes([], sentences)),
 } satisfies LoadedIndex;
 
-const lookup = createSentenceLookup(index);
+const lookup = await createSentenceLookup(index);
 const a = (start: number, end: number): Span => ({ docId: "a", start, end, text: DOC_A.slice(start, end) });
 
 describe("createSentenceLookup().within", () => {
