@@ -1,5 +1,4 @@
 import { fileURLToPath } from "node:url";
-import os from "node:os";
 import path from "node:path";
 import { RagError } from "./errors.js";
 
@@ -30,8 +29,8 @@ export interface RagConfig {
   /** Run the model in a worker process so inference never blocks request handling. env EMBED_WORKER */
   embedInWorker: boolean;
   /**
-   * onnxruntime threads for a forward pass (a query, an ingest batch); 0 = one per core. They sleep
-   * between runs rather than spin. env EMBED_THREADS
+   * onnxruntime threads for a forward pass (a query, an ingest batch); 0 = one per core. More than
+   * one sleep between runs rather than spin. `npm run ingest` uses every core unless this is set. env EMBED_THREADS
    */
   embedThreads: number;
   /** Longest one call to the embedding worker may take before the worker is taken as hung, killed and replaced, in ms. env EMBED_TIMEOUT_MS */
@@ -70,14 +69,14 @@ export interface RagConfig {
   host: string;
 }
 
-// Every core for one forward pass: over HTTP one thread took 1.24× the time of
-// two for a lone query (servers alternating in blocks, with pauses so neither's
-// spinning spare thread runs into the other's block), and ingest batches of
-// long texts run ~1.4× faster. Under load the worker switches to its one-thread
-// session, which keeps throughput (0.98 of one thread's, paired).
-function defaultEmbedThreads(): number {
-  return os.availableParallelism();
-}
+// One thread: the model is loaded once, in one session, and a session's thread
+// count is fixed. Measured over HTTP on 2 cores, three servers alternating
+// (2026-12-02): sequential /v1/search p50 12.6 ms with one thread, 12.3 with
+// two spinning threads, 13.5 with two sleeping ones; at 8 connections 171–188
+// requests/s with one, 118–125 with two spinning (they take the core that
+// HTTP and retrieval need), 159–191 with two sleeping. `npm run ingest`, which
+// serves nothing, uses every core.
+const DEFAULT_EMBED_THREADS = 1;
 
 type Parser<T> = (raw: string) => T | undefined;
 
@@ -114,7 +113,7 @@ const SETTINGS: { [K in keyof RagConfig]: Setting<RagConfig[K]> } = {
   maxK: { env: "MAX_K", parse: asInteger(1, 200), expected: "an integer from 1 to 200", fallback: 50 },
   maxQueryChars: { env: "MAX_QUERY_CHARS", parse: asInteger(1, 100_000), expected: "an integer from 1 to 100000", fallback: 2000 },
   embedInWorker: { env: "EMBED_WORKER", parse: asBoolean, expected: "true or false", fallback: true },
-  embedThreads: { env: "EMBED_THREADS", parse: asInteger(0, 256), expected: "an integer from 0 to 256", fallback: defaultEmbedThreads() },
+  embedThreads: { env: "EMBED_THREADS", parse: asInteger(0, 256), expected: "an integer from 0 to 256", fallback: DEFAULT_EMBED_THREADS },
   embedTimeoutMs: { env: "EMBED_TIMEOUT_MS", parse: asInteger(100, 3_600_000), expected: "an integer from 100 to 3600000", fallback: 60_000 },
   embedBatchSize: { env: "EMBED_BATCH_SIZE", parse: asInteger(1, 1024), expected: "an integer from 1 to 1024", fallback: 32 },
   queryCacheSize: { env: "QUERY_CACHE_SIZE", parse: asInteger(0, 10_000_000), expected: "an integer from 0 to 10000000", fallback: 1000 },

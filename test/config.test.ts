@@ -1,4 +1,3 @@
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -32,7 +31,7 @@ describe("resolveConfig", () => {
       maxK: 50,
       maxQueryChars: 2000,
       embedInWorker: true,
-      embedThreads: os.availableParallelism(),
+      embedThreads: 1,
       embedTimeoutMs: 60_000,
       embedBatchSize: 32,
       queryCacheSize: 1000,

@@ -8,7 +8,8 @@ import { fail } from "./fail.js";
 // and reads it back, so a damaged build is found (and rebuilt) here rather than at the next start.
 let model: Promise<LoadedEmbedder> | undefined;
 try {
-  const config = resolveConfig();
+  // Nothing is served while it runs: every core for the model, unless EMBED_THREADS says otherwise.
+  const config = resolveConfig(process.env.EMBED_THREADS === undefined ? { embedThreads: 0 } : {});
   const { corpus, result } = await openIndex({
     config,
     getEmbedder: async () => (await (model ??= loadEmbedder(config))).embedder,
