@@ -10,7 +10,9 @@ import { fail } from "./fail.js";
 try {
   const rag = createRag();
   const { port, host, shutdownTimeoutMs } = rag.config;
-  const logger = pino({ base: undefined });
+  // Written asynchronously: a synchronous write to stdout per request cost 0.3 ms of the event loop on a slow day.
+  const logs = pino.destination({ dest: 1, sync: false });
+  const logger = pino({ base: undefined }, logs);
   const server = createApp(rag, (message) => logger.error(message), logger).listen(port, host, () => {
     const bound = (server.address() as AddressInfo).port;
     logger.info(`Listening on http://${host}:${bound} (loading index and model; /readyz reports when ready)`);
@@ -23,10 +25,18 @@ try {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, `Stopping: finishing requests in flight (at most ${shutdownTimeoutMs} ms).`);
-    server.close(() => void rag.close().finally(() => process.exit(0)));
+    server.close(() => void rag.close().finally(() => exitAfterLogs(0)));
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), shutdownTimeoutMs).unref();
-    setTimeout(() => process.exit(0), shutdownTimeoutMs + 2000).unref();
+    setTimeout(() => exitAfterLogs(0), shutdownTimeoutMs + 2000).unref();
+  };
+  const exitAfterLogs = (code: number) => {
+    try {
+      logs.flushSync();
+    } catch {
+      // Not open yet, or stdout is gone: nothing more can be written anyway.
+    }
+    process.exit(code);
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
