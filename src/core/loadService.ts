@@ -56,7 +56,7 @@ export async function loadService({ config, model, settings, hooks = {}, force }
   // Built on this thread while the worker thread is still loading the model.
   const retrieval: RetrievalContext = {
     index,
-    lexical: await createLexicalIndex(index.lexicalPostings, index.vocabulary),
+    lexical: await createLexicalIndex(index.lexicalPostings, index.vocabulary, {}, index.lexicalForward),
     lookup: await createSentenceLookup(index, await collectCommonWords(corpus.documents.map((d) => d.text))),
     titles: new Map(corpus.documents.map((d) => [d.docId, d.title])),
     documentText: (docId) => documents.get(docId)!.text,

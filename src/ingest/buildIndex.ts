@@ -19,6 +19,7 @@ import { splitSentences } from "./sentences.js";
 import { textForModel } from "./textForModel.js";
 import { dequantizeRows, quantizeRows } from "../vectors.js";
 import { decodeSpan, readSpanFiles, spanCount, spansProblem } from "../store/spanRefs.js";
+import { forwardIndexOf } from "../retrieval/forwardIndex.js";
 
 /** Reading counts files; embedding counts the texts (chunks and sentences) of new and changed documents; building the vector graph counts chunks. */
 export interface IngestProgress {
@@ -233,7 +234,7 @@ export async function buildTermIndexes(chunks: readonly Span[], sentences: reado
   const vocabulary = new Map<string, number>();
   const sentenceTerms = await buildSentenceTerms(sentences, vocabulary);
   const lexicalPostings = await buildLexicalPostings(chunks, vocabulary, bm25);
-  return { vocabulary, sentenceTerms, lexicalPostings };
+  return { vocabulary, sentenceTerms, lexicalPostings, lexicalForward: await forwardIndexOf(lexicalPostings) };
 }
 
 function describeChange(old: IndexManifest, next: IndexSettings): string {

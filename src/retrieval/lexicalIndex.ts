@@ -1,9 +1,9 @@
-import type { LexicalPostings, Vocabulary } from "../store/indexParts.js";
+import type { ForwardIndex, LexicalPostings, Vocabulary } from "../store/indexParts.js";
 import { termCounts } from "./lexicalPostings.js";
 import { indexInSortedRun, partitionPoint } from "../sortedArrays.js";
 import { TopHits, type Hit } from "../topHits.js";
 import { tokenize } from "./terms.js";
-import { timeSlices } from "../timeSlices.js";
+import { forwardIndexOf } from "./forwardIndex.js";
 
 /** A chunk row id and its BM25 score. */
 export type LexicalHit = Hit;
@@ -50,35 +50,19 @@ const RESCORE_LOOKUP_COST = 4;
  * `vocabulary`. A chunk's score is the sum of its terms' contributions times
  * the number of distinct query terms it holds, as in MiniSearch.
  */
-export async function createLexicalIndex(postings: LexicalPostings, vocabulary: Vocabulary, options: Partial<LexicalIndexOptions> = {}): Promise<LexicalIndex> {
+export async function createLexicalIndex(
+  postings: LexicalPostings,
+  vocabulary: Vocabulary,
+  options: Partial<LexicalIndexOptions> = {},
+  /** The build's stored forward index; worked out from the postings when absent. */
+  forward?: ForwardIndex,
+): Promise<LexicalIndex> {
   const { maxPostingsPerQuery } = { ...DEFAULT_LEXICAL, ...options };
   if (!(maxPostingsPerQuery >= 1)) throw new RangeError(`maxPostingsPerQuery must be at least 1, got ${maxPostingsPerQuery}.`);
   const { offsets: postingOffsets, ids: postingIds, scores: postingScores, chunkCount } = postings;
-  const termCount = postingOffsets.length - 1;
 
-  // The forward index (each chunk's terms, by term number, with their contributions)
-  // rescores candidates exactly when a query could not read every posting.
-  // Transposed from the postings: terms are visited in ascending order, so each
-  // chunk's entries come out sorted. In time slices: 100k chunks hold 4M postings.
-  const slices = timeSlices();
-  const offsets = new Int32Array(chunkCount + 1);
-  for (let i = 0; i < postingIds.length; i++) {
-    offsets[postingIds[i]! + 1]! += 1;
-    if ((i & 0xfff) === 0 && slices.due()) await slices.pause();
-  }
-  for (let id = 0; id < chunkCount; id++) offsets[id + 1]! += offsets[id]!;
-  const forwardTerms = new Int32Array(postingIds.length);
-  const forwardScores = new Float32Array(postingIds.length);
-  const filled = offsets.slice(0, chunkCount);
-  for (let t = 0; t < termCount; t++) {
-    for (let i = postingOffsets[t]!; i < postingOffsets[t + 1]!; i++) {
-      // Checked within a term's run too: a common term of 100k chunks has one posting in most of them.
-      if ((i & 0xfff) === 0 && slices.due()) await slices.pause();
-      const id = postingIds[i]!;
-      forwardTerms[filled[id]!] = t;
-      forwardScores[filled[id]!++] = postingScores[i]!;
-    }
-  }
+  // The forward index rescores candidates exactly when a query could not read every posting.
+  const { offsets, terms: forwardTerms, scores: forwardScores } = forward ?? (await forwardIndexOf(postings));
   /** The term's contribution to the chunk, 0 if the chunk lacks it. */
   const contributionTo = (id: number, term: number): number => {
     const at = indexInSortedRun(forwardTerms, offsets[id]!, offsets[id + 1]!, term);

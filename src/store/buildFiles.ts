@@ -17,6 +17,9 @@ export const BUILD_FILES = {
   lexicalOffsets: "lexical-offsets.i32",
   lexicalIds: "lexical-ids.i32",
   lexicalScores: "lexical-scores.f32",
+  forwardOffsets: "forward-offsets.i32",
+  forwardTerms: "forward-terms.i32",
+  forwardScores: "forward-scores.f32",
   sentenceTermOffsets: "sentence-term-offsets.i32",
   sentenceTermIds: "sentence-term-ids.i32",
 } as const;

@@ -1,5 +1,5 @@
 import { timeSlices } from "../timeSlices.js";
-import type { LexicalPostings, SentenceTerms, Vocabulary } from "./indexParts.js";
+import type { ForwardIndex, LexicalPostings, SentenceTerms, Vocabulary } from "./indexParts.js";
 
 // What a build's parts must satisfy before search relies on it (the long checks in time slices). Each check
 // returns what is wrong, or undefined: a damaged build is refused at load with
@@ -30,6 +30,23 @@ export async function postingsProblem({ offsets, ids, scores }: LexicalPostings,
       if (!(id >= 0 && id < chunkCount) || lastTerm[id] === t) return "lexical postings name chunks the build lacks, or one twice";
       lastTerm[id] = t;
       if (!Number.isFinite(scores[i]!) || (i > offsets[t]! && scores[i]! > scores[i - 1]!)) return "lexical postings are not in descending order of contribution";
+    }
+  }
+  return undefined;
+}
+
+/** The postings by chunk: as many entries, each chunk's terms in range and strictly ascending, finite contributions. */
+export async function forwardProblem({ offsets, terms, scores }: ForwardIndex, postings: LexicalPostings, termCount: number): Promise<string | undefined> {
+  if (!partitions(offsets, postings.chunkCount, postings.ids.length) || terms.length !== offsets[postings.chunkCount] || scores.length !== terms.length) {
+    return "the forward index is cut or misaligned";
+  }
+  const slices = timeSlices();
+  for (let c = 0; c < postings.chunkCount; c++) {
+    if ((c & 0xff) === 0 && slices.due()) await slices.pause();
+    for (let i = offsets[c]!; i < offsets[c + 1]!; i++) {
+      if (!(terms[i]! >= 0 && terms[i]! < termCount) || (i > offsets[c]! && terms[i]! <= terms[i - 1]!) || !Number.isFinite(scores[i]!)) {
+        return "the forward index names terms out of order or out of range";
+      }
     }
   }
   return undefined;

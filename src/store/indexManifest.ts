@@ -3,7 +3,7 @@ import type { HnswParameters } from "./hnswStore.js";
 import type { Bm25Parameters } from "./indexParts.js";
 
 /** Bumped whenever the on-disk layout changes; a build of another version is rebuilt, never misread. */
-export const INDEX_FORMAT_VERSION = 8;
+export const INDEX_FORMAT_VERSION = 9;
 
 export interface IndexSettings {
   model: { id: string; quantized: boolean };

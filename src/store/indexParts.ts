@@ -39,6 +39,13 @@ export interface LexicalPostings {
   chunkCount: number;
 }
 
+/** The postings by chunk: chunk `c` holds `terms[offsets[c]…offsets[c+1])`, ascending, with their contributions in `scores`. */
+export interface ForwardIndex {
+  offsets: Int32Array;
+  terms: Int32Array;
+  scores: Float32Array;
+}
+
 /**
  * Each sentence's distinct content terms (`contentTerms`) by their vocabulary
  * numbers: sentence `i` holds `ids[offsets[i]…offsets[i+1])`, ascending.
@@ -59,5 +66,7 @@ export interface LoadedIndex {
   chunkStore: VectorStore;
   vocabulary: Vocabulary;
   lexicalPostings: LexicalPostings;
+  /** The postings by chunk, for rescoring (`forwardIndexOf`). */
+  lexicalForward: ForwardIndex;
   sentenceTerms: SentenceTerms;
 }

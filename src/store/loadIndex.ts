@@ -5,7 +5,7 @@ import type { CorpusDocument, Span } from "../types.js";
 import { assertCompatible, BUILD_FILES } from "./buildFiles.js";
 import { HnswStore } from "./hnswStore.js";
 import type { IndexManifest } from "./indexManifest.js";
-import { isStrings, postingsProblem, sentenceTermsProblem, vocabularyProblem } from "./checkIndexParts.js";
+import { forwardProblem, isStrings, postingsProblem, sentenceTermsProblem, vocabularyProblem } from "./checkIndexParts.js";
 import { decodeSpan, readSpanFiles, spanCount, spansProblem, type EncodedSpans } from "./spanRefs.js";
 import { timeSlices } from "../timeSlices.js";
 import type { LoadedIndex, StoredArray } from "./indexParts.js";
@@ -102,6 +102,11 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
     scores: await readArray(BUILD_FILES.lexicalScores, Float32Array),
     chunkCount: chunks.length,
   };
+  const lexicalForward = {
+    offsets: await readArray(BUILD_FILES.forwardOffsets, Int32Array),
+    terms: await readArray(BUILD_FILES.forwardTerms, Int32Array),
+    scores: await readArray(BUILD_FILES.forwardScores, Float32Array),
+  };
   const sentenceTerms = {
     offsets: await readArray(BUILD_FILES.sentenceTermOffsets, Int32Array),
     ids: await readArray(BUILD_FILES.sentenceTermIds, Int32Array),
@@ -109,9 +114,10 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   const problem =
     vocabularyProblem(terms, vocabulary) ??
     (await postingsProblem(lexicalPostings, terms.length, chunks.length)) ??
+    (await forwardProblem(lexicalForward, lexicalPostings, terms.length)) ??
     (await sentenceTermsProblem(sentenceTerms, terms.length, sentences.length));
   if (problem) throw incomplete(problem);
-  return { manifest, chunks, sentences, sentenceVectors, chunkStore, vocabulary, lexicalPostings, sentenceTerms };
+  return { manifest, chunks, sentences, sentenceVectors, chunkStore, vocabulary, lexicalPostings, lexicalForward, sentenceTerms };
 }
 
 interface StoredArrayType<T extends StoredArray> {

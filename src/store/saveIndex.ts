@@ -6,7 +6,7 @@ import { BUILD_FILES, publishBuild } from "./buildFiles.js";
 import type { HnswStore } from "./hnswStore.js";
 import type { IndexManifest } from "./indexManifest.js";
 import type { StoredDocument } from "./storedDocuments.js";
-import type { LexicalPostings, SentenceTerms, StoredArray, Vocabulary } from "./indexParts.js";
+import type { ForwardIndex, LexicalPostings, SentenceTerms, StoredArray, Vocabulary } from "./indexParts.js";
 import { encodeSpans } from "./spanRefs.js";
 
 export interface IndexParts {
@@ -18,6 +18,7 @@ export interface IndexParts {
   sentenceVectors: QuantizedRows;
   vocabulary: Vocabulary;
   lexicalPostings: LexicalPostings;
+  lexicalForward: ForwardIndex;
   sentenceTerms: SentenceTerms;
 }
 
@@ -40,6 +41,10 @@ export async function saveIndex(indexDir: string, parts: IndexParts): Promise<st
     await writeFile(path.join(dir, BUILD_FILES.lexicalOffsets), bytesOf(lexical.offsets));
     await writeFile(path.join(dir, BUILD_FILES.lexicalIds), bytesOf(lexical.ids));
     await writeFile(path.join(dir, BUILD_FILES.lexicalScores), bytesOf(lexical.scores));
+    const forward = parts.lexicalForward;
+    await writeFile(path.join(dir, BUILD_FILES.forwardOffsets), bytesOf(forward.offsets));
+    await writeFile(path.join(dir, BUILD_FILES.forwardTerms), bytesOf(forward.terms));
+    await writeFile(path.join(dir, BUILD_FILES.forwardScores), bytesOf(forward.scores));
     const terms = parts.sentenceTerms;
     await writeFile(path.join(dir, BUILD_FILES.sentenceTermOffsets), bytesOf(terms.offsets));
     await writeFile(path.join(dir, BUILD_FILES.sentenceTermIds), bytesOf(terms.ids));

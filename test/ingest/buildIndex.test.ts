@@ -236,7 +236,7 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     const { result } = await run();
     const corpus = await loadCorpus(corpusDir);
     const load = () => loadIndex(result.dir, result.manifest, corpus.documents);
-    for (const name of ["lexical-offsets.i32", "lexical-ids.i32", "lexical-scores.f32", "sentence-term-offsets.i32", "sentence-term-ids.i32"]) {
+    for (const name of ["lexical-offsets.i32", "lexical-ids.i32", "lexical-scores.f32", "forward-offsets.i32", "forward-terms.i32", "forward-scores.f32", "sentence-term-offsets.i32", "sentence-term-ids.i32"]) {
       const file = path.join(result.dir, name);
       const bytes = await readFile(file);
       for (const cut of [3, 8]) {
@@ -301,6 +301,7 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     await refused("terms.json", (b) => JSON.stringify([...JSON.parse(b.toString()).slice(0, -1), "japan"]), "lists a term twice");
     await refused("lexical-scores.f32", (b) => { b.writeFloatLE(b.readFloatLE(4 * first) + 1, 4 * (first + 1)); return b; }, "not in descending order");
     await refused("lexical-ids.i32", (b) => { b.writeInt32LE(b.readInt32LE(4 * first), 4 * (first + 1)); return b; }, "or one twice");
+    await refused("forward-terms.i32", (b) => { const x = b.readInt32LE(0); b.writeInt32LE(b.readInt32LE(4), 0); b.writeInt32LE(x, 4); return b; }, "the forward index names terms out of order");
     await refused("lexical-offsets.i32", (b) => { b.writeInt32LE(b.readInt32LE(4 * term) - 1, 4 * (term + 1)); return b; }, "cut or misaligned");
     await refused("sentence-term-ids.i32", (b) => { const x = b.readInt32LE(4 * firstTerm); b.writeInt32LE(b.readInt32LE(4 * (firstTerm + 1)), 4 * firstTerm); b.writeInt32LE(x, 4 * (firstTerm + 1)); return b; }, "not in ascending order");
     const lexicalTerms = await readFile(file("terms.json"));

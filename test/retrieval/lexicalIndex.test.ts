@@ -6,6 +6,7 @@ import { loadCorpus } from "../../src/ingest/loadCorpus.js";
 import { splitSentences } from "../../src/ingest/sentences.js";
 import { createLexicalIndex, type LexicalIndexOptions } from "../../src/retrieval/lexicalIndex.js";
 import { buildLexicalPostings } from "../../src/retrieval/lexicalPostings.js";
+import { forwardIndexOf } from "../../src/retrieval/forwardIndex.js";
 import { isStopword, stem, tokenize } from "../../src/retrieval/terms.js";
 import { readQuestions } from "../../scripts/eval/questions.js";
 import type { Span } from "../../src/types.js";
@@ -29,6 +30,13 @@ beforeAll(async () => {
 });
 
 describe("createLexicalIndex", () => {
+  it("ranks the same with a build's stored forward index as with one worked out from the postings", async () => {
+    const vocabulary = new Map<string, number>();
+    const postings = await buildLexicalPostings(chunks, vocabulary);
+    const [stored, derived] = [await createLexicalIndex(postings, vocabulary, { maxPostingsPerQuery: 5 }, await forwardIndexOf(postings)), await createLexicalIndex(postings, vocabulary, { maxPostingsPerQuery: 5 })];
+    for (const question of questions.slice(0, 10)) expect(stored.search(question, 10)).toEqual(derived.search(question, 10));
+  });
+
   it("ranks the built-in corpus as MiniSearch does, with its scores to float32 rounding, when no postings list is cut", async () => {
     const processTerm = (term: string) => (isStopword(term) ? null : stem(term));
     const reference = new MiniSearch<{ id: number; text: string }>({
