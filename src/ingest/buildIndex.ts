@@ -19,6 +19,7 @@ import { splitSentences } from "./sentences.js";
 import { textForModel } from "./textForModel.js";
 import { dequantizeRows, quantizeRows } from "../vectors.js";
 import { decodeSpan, readSpanFiles, spanCount, spansProblem } from "../store/spanRefs.js";
+import { storedArrayOf } from "../store/storedArrays.js";
 import { forwardIndexOf } from "../retrieval/forwardIndex.js";
 
 /** Reading counts files; embedding counts the texts (chunks and sentences) of new and changed documents; building the vector graph counts chunks. */
@@ -212,13 +213,10 @@ async function readReusable(dir: string, manifest: IndexManifest, readDocuments:
     if (spansProblem(spans.chunks) || spansProblem(spans.sentences)) return undefined;
     const chunks = Array.from({ length: spanCount(spans.chunks) }, (_, i) => decodeSpan(spans.chunks, i));
     const sentences = Array.from({ length: spanCount(spans.sentences) }, (_, i) => decodeSpan(spans.sentences, i));
-    const codes = await readFile(path.join(dir, BUILD_FILES.sentenceVectors));
-    const scales = await readFile(path.join(dir, BUILD_FILES.sentenceScales));
-    const sentenceVectors = dequantizeRows({
-      dimensions: manifest.dimensions,
-      codes: new Int8Array(codes.buffer, codes.byteOffset, codes.byteLength),
-      scales: new Float32Array(scales.buffer.slice(scales.byteOffset, scales.byteOffset + scales.byteLength)),
-    });
+    const codes = storedArrayOf(await readFile(path.join(dir, BUILD_FILES.sentenceVectors)), Int8Array);
+    const scales = storedArrayOf(await readFile(path.join(dir, BUILD_FILES.sentenceScales)), Float32Array);
+    if (!codes || !scales) return undefined;
+    const sentenceVectors = dequantizeRows({ dimensions: manifest.dimensions, codes, scales });
     const chunkVectors = (await HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw)).vectors();
     const dims = manifest.dimensions;
     const fits = stored.every((d) => d.chunkRows[1] <= chunks.length && d.sentenceRows[1] <= sentences.length);

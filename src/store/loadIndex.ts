@@ -9,6 +9,7 @@ import { forwardProblem, isStrings, postingsProblem, sentenceTermsProblem, vocab
 import { decodeSpan, readSpanFiles, spanCount, spansProblem, type EncodedSpans } from "./spanRefs.js";
 import { timeSlices } from "../timeSlices.js";
 import type { LoadedIndex, StoredArray } from "./indexParts.js";
+import { storedArrayOf, type StoredArrayType } from "./storedArrays.js";
 
 /** Reads a build into memory, restoring span texts from the corpus it was built from. */
 export async function loadIndex(dir: string, manifest: IndexManifest, documents: CorpusDocument[]): Promise<LoadedIndex> {
@@ -25,7 +26,7 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
     const docs = stored.docIds.map((id) => byId.get(id));
     const spans = new Array<Span>(spanCount(stored));
     for (let i = 0; i < spans.length; i++) {
-      if (slices.due()) await slices.pause();
+      if ((i & 0xff) === 0 && slices.due()) await slices.pause();
       const [n, start, end] = [stored.triples[i * 3]!, stored.triples[i * 3 + 1]!, stored.triples[i * 3 + 2]!];
       const doc = docs[n];
       if (doc === undefined || end > doc.text.length) throw refuse(`does not match the corpus (span ${JSON.stringify(decodeSpan(stored, i))})`);
@@ -64,13 +65,9 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   const chunks = await withTexts(BUILD_FILES.chunks, stored.chunks);
   const sentences = await withTexts(BUILD_FILES.sentences, stored.sentences);
   const readArray = async <T extends StoredArray>(file: string, Type: StoredArrayType<T>): Promise<T> => {
-    const bytes = await read(file);
-    if (bytes.byteLength % Type.BYTES_PER_ELEMENT !== 0) throw incomplete(`${file} is cut short`);
-    // A view when the bytes are aligned (a large file gets a buffer of its own), a copy otherwise:
-    // a copy of the sentence vectors alone (1.5 KB per sentence) would double a large index's peak memory at load.
-    return bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0
-      ? new Type(bytes.buffer, bytes.byteOffset, bytes.byteLength / Type.BYTES_PER_ELEMENT)
-      : new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const array = storedArrayOf(await read(file), Type);
+    if (!array) throw incomplete(`${file} is cut short`);
+    return array;
   };
   const sentenceVectors = {
     dimensions: manifest.dimensions,
@@ -118,10 +115,4 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
     (await sentenceTermsProblem(sentenceTerms, terms.length, sentences.length));
   if (problem) throw incomplete(problem);
   return { manifest, chunks, sentences, sentenceVectors, chunkStore, vocabulary, lexicalPostings, lexicalForward, sentenceTerms };
-}
-
-interface StoredArrayType<T extends StoredArray> {
-  readonly BYTES_PER_ELEMENT: number;
-  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
-  new (buffer: ArrayBufferLike): T;
 }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { BUILD_FILES } from "./buildFiles.js";
+import { storedArrayOf } from "./storedArrays.js";
 import type { SpanRef } from "./indexParts.js";
 
 /**
@@ -51,12 +52,9 @@ export async function readSpanFiles(dir: string): Promise<{ chunks: EncodedSpans
   const docIds = JSON.parse(await readFile(path.join(dir, BUILD_FILES.spanDocuments), "utf8")) as unknown;
   if (!Array.isArray(docIds) || !docIds.every((id) => typeof id === "string")) throw new SyntaxError(`${BUILD_FILES.spanDocuments} is not a list of document ids`);
   const triples = async (file: string) => {
-    const bytes = await readFile(path.join(dir, file));
-    if (bytes.byteLength % 12 !== 0) throw new SyntaxError(`${file} is cut short`);
-    // A copy when the bytes do not start on a 4-byte boundary (a small file may share a pooled buffer).
-    return bytes.byteOffset % 4 === 0
-      ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
-      : new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const array = storedArrayOf(await readFile(path.join(dir, file)), Int32Array);
+    if (!array || array.length % 3 !== 0) throw new SyntaxError(`${file} is cut short`);
+    return array;
   };
   return { chunks: { docIds, triples: await triples(BUILD_FILES.chunks) }, sentences: { docIds, triples: await triples(BUILD_FILES.sentences) } };
 }
