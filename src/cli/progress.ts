@@ -5,6 +5,7 @@ const LABELS: Record<IngestProgress["phase"], { name: string; unit: string }> = 
   read: { name: "Reading", unit: "files" },
   embed: { name: "Embedding", unit: "texts" },
   graph: { name: "Vector graph", unit: "chunks" },
+  write: { name: "Writing to the database", unit: "rows" },
 };
 
 /** A progress bar per phase (seconds since the phase began) on a terminal; on a pipe or log, a line per quarter so logs stay readable. */

@@ -1,13 +1,10 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import type { Embedder } from "../embed/embedder.js";
-import { BUILD_FILES, readCurrentBuild } from "../store/buildFiles.js";
-import { acquireBuildLock } from "../store/buildLock.js";
-import { readStoredDocuments, type StoredDocument } from "../store/storedDocuments.js";
+import type { StoredDocument } from "../store/storedDocuments.js";
 import { codeFingerprint } from "../store/codeFingerprint.js";
-import { DEFAULT_HNSW, HnswStore, type HnswParameters } from "../store/hnswStore.js";
+import { DEFAULT_HNSW, type HnswParameters } from "../store/hnswStore.js";
+import { hnswFileStore } from "../store/hnswFileStore.js";
+import type { IndexStore, LiveBuild, StoreProgress } from "../store/indexStore.js";
 import { fingerprintOf, INDEX_FORMAT_VERSION, settingsFingerprintOf, type IndexManifest, type IndexSettings } from "../store/indexManifest.js";
-import { saveIndex } from "../store/saveIndex.js";
 import type { Bm25Parameters, SpanRef } from "../store/indexParts.js";
 import { buildLexicalPostings, DEFAULT_BM25 } from "../retrieval/lexicalPostings.js";
 import { buildSentenceTerms } from "../retrieval/sentenceTerms.js";
@@ -17,20 +14,20 @@ import { chunkSentences, type ChunkingOptions } from "./chunk.js";
 import type { Corpus } from "./loadCorpus.js";
 import { splitSentences } from "./sentences.js";
 import { textForModel } from "./textForModel.js";
-import { dequantizeRows, quantizeRows } from "../vectors.js";
-import { decodeSpan, readSpanFiles, spanCount, spansProblem } from "../store/spanRefs.js";
-import { storedArrayOf } from "../store/storedArrays.js";
+import { quantizeRows } from "../vectors.js";
 import { forwardIndexOf } from "../retrieval/forwardIndex.js";
 
-/** Reading counts files; embedding counts the texts (chunks and sentences) of new and changed documents; building the vector graph counts chunks. */
-export interface IngestProgress {
-  phase: "read" | "embed" | "graph";
-  done: number;
-  total: number;
-}
+/**
+ * Reading counts files; embedding counts the texts (chunks and sentences) of
+ * new and changed documents; then the store keeps the build: the vector graph
+ * counts chunks (`hnsw`), writing counts rows (`pgvector`).
+ */
+export type IngestProgress = { phase: "read" | "embed"; done: number; total: number } | StoreProgress;
 
 export interface EnsureIndexOptions {
-  indexDir: string;
+  /** Where builds are kept; `indexDir` is short for `hnswFileStore(indexDir)`. */
+  store?: IndexStore;
+  indexDir?: string;
   corpus: Corpus;
   model: { id: string; quantized: boolean };
   chunking: ChunkingOptions;
@@ -43,12 +40,12 @@ export interface EnsureIndexOptions {
   /** Rebuild everything, even when the live build matches. */
   force?: boolean;
   onProgress?: (progress: IngestProgress) => void;
-  /** Reads a build's documents; `openIndex` passes the reader the corpus loader used, so `documents.json` is parsed once. */
-  readDocuments?: (buildDir: string) => Promise<StoredDocument[] | undefined>;
 }
 
 export interface EnsureIndexResult {
   status: "unchanged" | "built";
+  build: LiveBuild;
+  /** Where the build lives, for people (`build.location`): a folder, or `postgres build N`. */
   dir: string;
   manifest: IndexManifest;
   /** Why a build was made, for the log. */
@@ -56,16 +53,6 @@ export interface EnsureIndexResult {
 }
 
 const PROGRESS_BATCH = 64;
-
-/** The parts of the live build an incremental build keeps: per document, its spans and vectors. */
-interface Reusable {
-  documents: Map<string, StoredDocument>;
-  chunks: SpanRef[];
-  sentences: SpanRef[];
-  chunkVectors: Float32Array;
-  sentenceVectors: Float32Array;
-  dimensions: number;
-}
 
 
 /**
@@ -87,29 +74,36 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
   };
   const fingerprint = fingerprintOf(settings);
   const settingsFingerprint = settingsFingerprintOf(settings);
-  const current = await readCurrentBuild(options.indexDir);
+  const store = storeOf(options);
+  const current = await store.current();
   const sameFormat = current?.manifest.formatVersion === INDEX_FORMAT_VERSION;
   if (!options.force && current && sameFormat && current.manifest.fingerprint === fingerprint) {
-    return { status: "unchanged", dir: current.dir, manifest: current.manifest };
+    return { status: "unchanged", build: current, dir: current.location, manifest: current.manifest };
   }
-  const release = await acquireBuildLock(options.indexDir);
+  const release = await store.lock();
   try {
-    return await build(options, settings, fingerprint, settingsFingerprint, current, sameFormat);
+    return await build(store, options, settings, fingerprint, settingsFingerprint, current, sameFormat);
   } finally {
     await release();
   }
 }
 
+function storeOf(options: EnsureIndexOptions): IndexStore {
+  if (options.store) return options.store;
+  if (options.indexDir) return hnswFileStore(options.indexDir);
+  throw new TypeError("ensureIndex needs a store or an indexDir");
+}
+
 async function build(
+  store: IndexStore,
   options: EnsureIndexOptions,
   settings: IndexSettings,
   fingerprint: string,
   settingsFingerprint: string,
-  current: Awaited<ReturnType<typeof readCurrentBuild>>,
+  current: LiveBuild | null,
   sameFormat: boolean,
 ): Promise<EnsureIndexResult> {
-  const reusable =
-    !options.force && current && sameFormat && current.manifest.settingsFingerprint === settingsFingerprint ? await readReusable(current.dir, current.manifest, options.readDocuments ?? readStoredDocuments) : undefined;
+  const reusable = !options.force && current && sameFormat && current.manifest.settingsFingerprint === settingsFingerprint ? await store.readReusable(current) : undefined;
 
   const documents: StoredDocument[] = [];
   const chunks: Span[] = [];
@@ -165,12 +159,12 @@ async function build(
     dimensions: dims,
     counts: { documents: documents.length, chunks: chunks.length, sentences: sentences.length },
   };
-  const chunkStore = await HnswStore.build(vectors.slice(0, chunks.length) as Float32Array[], dims, settings.hnsw, (done) =>
-    options.onProgress?.({ phase: "graph", done, total: chunks.length }),
-  );
   const terms = await buildTermIndexes(chunks, sentences, settings.bm25);
-  const dir = await saveIndex(options.indexDir, { manifest, documents, chunkStore, chunks, sentences, sentenceVectors: quantizeRows(sentenceMatrix, dims), ...terms });
-  return { status: "built", dir, manifest, reason };
+  const published = await store.publish(
+    { manifest, documents, chunks, chunkVectors: vectors.slice(0, chunks.length) as Float32Array[], sentences, sentenceVectors: quantizeRows(sentenceMatrix, dims), ...terms },
+    options.onProgress,
+  );
+  return { status: "built", build: published, dir: published.location, manifest, reason };
 }
 
 /** Embeds the spans that have no vector yet, shortest first: each batch then pads to a length close to its own texts', which wastes the least compute. */
@@ -201,29 +195,6 @@ function copyRows(
     const ref = refs[row]!;
     spans.push({ docId: ref.docId, start: ref.start, end: ref.end, text: text.slice(ref.start, ref.end) });
     vectors.push(matrix.slice(row * dims, (row + 1) * dims));
-  }
-}
-
-/** What the live build offers for reuse, or undefined when any part of it cannot be read (then everything is embedded again). */
-async function readReusable(dir: string, manifest: IndexManifest, readDocuments: EnsureIndexOptions["readDocuments"] & {}): Promise<Reusable | undefined> {
-  try {
-    const stored = await readDocuments(dir);
-    if (!stored) return undefined;
-    const spans = await readSpanFiles(dir);
-    if (spansProblem(spans.chunks) || spansProblem(spans.sentences)) return undefined;
-    const chunks = Array.from({ length: spanCount(spans.chunks) }, (_, i) => decodeSpan(spans.chunks, i));
-    const sentences = Array.from({ length: spanCount(spans.sentences) }, (_, i) => decodeSpan(spans.sentences, i));
-    const codes = storedArrayOf(await readFile(path.join(dir, BUILD_FILES.sentenceVectors)), Int8Array);
-    const scales = storedArrayOf(await readFile(path.join(dir, BUILD_FILES.sentenceScales)), Float32Array);
-    if (!codes || !scales) return undefined;
-    const sentenceVectors = dequantizeRows({ dimensions: manifest.dimensions, codes, scales });
-    const chunkVectors = (await HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw)).vectors();
-    const dims = manifest.dimensions;
-    const fits = stored.every((d) => d.chunkRows[1] <= chunks.length && d.sentenceRows[1] <= sentences.length);
-    if (!fits || chunkVectors.length !== chunks.length * dims || sentenceVectors.length !== sentences.length * dims) return undefined;
-    return { documents: new Map(stored.map((d) => [d.docId, d])), chunks, sentences, chunkVectors, sentenceVectors, dimensions: dims };
-  } catch {
-    return undefined;
   }
 }
 

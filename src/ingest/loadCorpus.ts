@@ -138,6 +138,11 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
   return { documents, hash: hashDocuments(documents), skipped };
 }
 
+/** A corpus of documents already read (a store's own, or those after a change made over the API). */
+export function corpusOf(documents: IngestedDocument[]): Corpus {
+  return { documents, hash: hashDocuments(documents), skipped: [] };
+}
+
 /** Each document's id, metadata and text hash: the texts themselves are hashed once, per document. */
 export function hashDocuments(documents: readonly IngestedDocument[]): string {
   const hash = createHash("sha256");

@@ -1,0 +1,71 @@
+import type { CorpusDocument, Span } from "../types.js";
+import type { QuantizedRows } from "../vectors.js";
+import type { IndexManifest } from "./indexManifest.js";
+import type { ForwardIndex, LexicalPostings, LoadedIndex, SentenceTerms, SpanRef, Vocabulary } from "./indexParts.js";
+import type { StoredDocument } from "./storedDocuments.js";
+
+/** A published build: how the store names it, where it is (for messages), and its manifest. */
+export interface LiveBuild {
+  /** The store's own name for the build: a folder path (`hnsw`), a build number (`pgvector`). */
+  id: string;
+  /** Where the build lives, for people: `index/build-…`, `postgres build 7`. */
+  location: string;
+  manifest: IndexManifest;
+}
+
+/** What an ingest made, before a store keeps it: spans, their vectors and the term indexes. */
+export interface BuildParts {
+  manifest: IndexManifest;
+  documents: StoredDocument[];
+  chunks: Span[];
+  /** One unit vector per chunk, in chunk order. */
+  chunkVectors: Float32Array[];
+  sentences: Span[];
+  sentenceVectors: QuantizedRows;
+  vocabulary: Vocabulary;
+  lexicalPostings: LexicalPostings;
+  lexicalForward: ForwardIndex;
+  sentenceTerms: SentenceTerms;
+}
+
+/** The spans and vectors of a build that an incremental build can keep, per document. */
+export interface ReusableParts {
+  documents: Map<string, StoredDocument>;
+  chunks: SpanRef[];
+  sentences: SpanRef[];
+  /** Row-major, `dimensions` floats per chunk. */
+  chunkVectors: Float32Array;
+  sentenceVectors: Float32Array;
+  dimensions: number;
+}
+
+/** How far a store has got in keeping a build: "graph" counts chunks put in the vector graph, "write" rows written. */
+export interface StoreProgress {
+  phase: "graph" | "write";
+  done: number;
+  total: number;
+}
+
+/**
+ * Version 1 of the port every index store implements: `hnsw` (files under
+ * `INDEX_DIR`, the default) and `pgvector` (Postgres). Retrieval and answering
+ * only see the `LoadedIndex` a store loads; whether chunk vectors are searched
+ * in-process or in the database is the store's business (`LoadedIndex.chunkStore`).
+ */
+export interface IndexStore {
+  readonly kind: "hnsw" | "pgvector";
+  /** The live build, or null when there is none or it cannot be read. */
+  current(): Promise<LiveBuild | null>;
+  /** A build's documents with their texts, or undefined when they cannot be read (then nothing of it is reused). */
+  readDocuments(build: LiveBuild): Promise<StoredDocument[] | undefined>;
+  /** What of a build an incremental build keeps, or undefined when any part of it cannot be read. */
+  readReusable(build: LiveBuild): Promise<ReusableParts | undefined>;
+  /** Keeps a build and makes it the live one atomically: readers see the old build or the new one, never a part. */
+  publish(parts: BuildParts, onProgress?: (progress: StoreProgress) => void): Promise<LiveBuild>;
+  /** Reads a build for serving, span texts from `documents`; a build that cannot be read is refused with `index_incompatible`. */
+  load(build: LiveBuild, documents: readonly CorpusDocument[]): Promise<LoadedIndex>;
+  /** Takes the store's build lock for one build; a second ingest at once is refused with `conflict`. */
+  lock(): Promise<() => Promise<void>>;
+  /** Releases connections; the store cannot be used afterwards. */
+  close(): Promise<void>;
+}
