@@ -8,8 +8,22 @@ const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export interface RagConfig {
   /** Folder with `manifest.json` and the document texts. env CORPUS_DIR */
   corpusDir: string;
-  /** Folder the index builds live in. env INDEX_DIR */
+  /** Folder the index builds live in (`store` hnsw). env INDEX_DIR */
   indexDir: string;
+  /**
+   * Where builds are kept: `hnsw` (files under `indexDir`, searched in-process) or `pgvector`
+   * (Postgres at `databaseUrl`, shared by any number of replicas; see docs/SCALING.md). env STORE
+   */
+  store: "hnsw" | "pgvector";
+  /** Postgres connection string for `store` pgvector, e.g. postgres://user:pass@host:5432/db. env DATABASE_URL */
+  databaseUrl: string;
+  /** Connections a process keeps to Postgres at most (`store` pgvector). env DATABASE_POOL_SIZE */
+  databasePoolSize: number;
+  /**
+   * How often a pgvector replica looks for a newer live build published by another process, in ms; 0 never
+   * (then it changes only by its own ingests). env STORE_POLL_MS
+   */
+  storePollMs: number;
   /** Folder laid out as transformers.js expects (`<modelId>/onnx/...`). env MODELS_DIR */
   modelsDir: string;
   /** env MODEL_ID */
@@ -104,6 +118,10 @@ interface Setting<T> {
 const SETTINGS: { [K in keyof RagConfig]: Setting<RagConfig[K]> } = {
   corpusDir: { env: "CORPUS_DIR", parse: asPath, expected: "a directory path", fallback: path.join(projectRoot, "corpus") },
   indexDir: { env: "INDEX_DIR", parse: asPath, expected: "a directory path", fallback: path.join(projectRoot, "index") },
+  store: { env: "STORE", parse: (raw) => (["hnsw", "pgvector"].includes(raw.trim()) ? (raw.trim() as "hnsw" | "pgvector") : undefined), expected: "hnsw or pgvector", fallback: "hnsw" },
+  databaseUrl: { env: "DATABASE_URL", parse: asString, expected: "a Postgres connection string", fallback: "" },
+  databasePoolSize: { env: "DATABASE_POOL_SIZE", parse: asInteger(1, 1000), expected: "an integer from 1 to 1000", fallback: 10 },
+  storePollMs: { env: "STORE_POLL_MS", parse: asInteger(0, 3_600_000), expected: "an integer from 0 to 3600000", fallback: 2000 },
   modelsDir: { env: "MODELS_DIR", parse: asPath, expected: "a directory path", fallback: path.join(projectRoot, "models") },
   modelId: { env: "MODEL_ID", parse: asString, expected: "a model id such as Xenova/all-MiniLM-L6-v2", fallback: "Xenova/all-MiniLM-L6-v2" },
   quantized: { env: "MODEL_QUANTIZED", parse: asBoolean, expected: "true or false", fallback: true },
@@ -162,6 +180,9 @@ export function resolveConfig(
       "config_invalid",
       `chunkOverlapChars (${config.chunkOverlapChars}, env CHUNK_OVERLAP_CHARS) must be smaller than chunkMaxChars (${config.chunkMaxChars}, env CHUNK_MAX_CHARS).`,
     );
+  }
+  if (config.store === "pgvector" && !config.databaseUrl) {
+    throw new RagError("config_invalid", "store pgvector (env STORE) needs databaseUrl (env DATABASE_URL), a Postgres connection string.");
   }
   if (config.defaultK > config.maxK) {
     throw new RagError("config_invalid", `defaultK (${config.defaultK}, env DEFAULT_K) must not exceed maxK (${config.maxK}, env MAX_K).`);

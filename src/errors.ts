@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   timeout: 503,
   model_not_found: 500,
   embedding_failed: 503,
+  store_unavailable: 503,
   index_incompatible: 500,
   corpus_invalid: 500,
   config_invalid: 500,

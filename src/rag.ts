@@ -6,14 +6,28 @@ import type { EnsureIndexResult } from "./ingest/buildIndex.js";
 import { DEFAULT_RETRIEVAL, type RetrievalOptions } from "./retrieval/retrieve.js";
 import type { SentenceWeights } from "./retrieval/scoreSentences.js";
 import { DEFAULT_ANSWER_OPTIONS, type AnswerOptions } from "./answer/extractAnswer.js";
-import { loadService, type LoadedService, type LoadHooks } from "./core/loadService.js";
+import { loadService, type LoadedService, type LoadHooks, type LoadServiceOptions } from "./core/loadService.js";
+import type { Corpus } from "./ingest/loadCorpus.js";
+import type { IndexStore } from "./store/indexStore.js";
+import { openStore } from "./store/openStore.js";
 import { answerQuestion, retrievePassages, sourceLocation, type Pipeline } from "./core/pipeline.js";
 import { toSearchResponse } from "./core/responses.js";
 import { parseAskRequest, parseSearchRequest } from "./request.js";
 import type { AskResponse, CorpusDocument, DocumentChangeResponse, DocumentMetadata, SearchResponse, Span } from "./types.js";
 import { toErrorBody } from "./errors.js";
 import type { ReindexStatus } from "./schemas.js";
-import { authorize, checkRemoval, checkUpload, removeCorpusFile, undo, writeCorpusFile, type DocumentUpload, type Undo } from "./core/documentChanges.js";
+import {
+  authorize,
+  checkRemoval,
+  checkUpload,
+  corpusWithout,
+  corpusWithUpload,
+  removeCorpusFile,
+  undo,
+  writeCorpusFile,
+  type DocumentUpload,
+  type Undo,
+} from "./core/documentChanges.js";
 
 export type { LoadHooks } from "./core/loadService.js";
 
@@ -89,6 +103,9 @@ export function createRag(options: RagOptions = {}): Rag {
   /** Document changes run one at a time; requests keep being answered from the loaded state until a change's new state replaces it. */
   let changes: Promise<unknown> = Promise.resolve();
   let reindexing: ReindexStatus = { state: "idle" };
+  let store: IndexStore | undefined;
+  /** The timer that looks for builds other processes publish to a shared store. */
+  let follower: NodeJS.Timeout | undefined;
 
   const requireLoaded = (): LoadedService => {
     if (!loaded) throw new RagError("not_ready", "The service is still loading its index and model; retry shortly.");
@@ -110,13 +127,43 @@ export function createRag(options: RagOptions = {}): Rag {
     return modelLoading;
   }
 
+  /** Loads (building when needed) from the store, with the model and settings of this instance. */
+  function loadFrom(options: Pick<LoadServiceOptions, "documents" | "mayBuild" | "force"> = {}): Promise<LoadedService> {
+    store ??= openStore(config);
+    return loadService({ config, store, model: startModel(), settings: pipelineSettings, hooks: loadHooks, ...options });
+  }
+
   async function load(hooks?: LoadHooks): Promise<EnsureIndexResult> {
     loadHooks = hooks;
-    loaded = await loadService({ config, model: startModel(), settings: pipelineSettings, hooks });
+    loaded = await loadFrom();
+    follow();
     return loaded.build;
   }
 
-  /** Makes a change to the corpus folder and loads the result; a change whose ingest fails is undone, and the service keeps its state. */
+  /**
+   * With a shared store, serves the builds other processes publish: every
+   * `storePollMs` it asks the store which build is live and, when that is not
+   * the one loaded, loads it (never building: one with other settings is left
+   * alone, and the loaded one keeps serving). A database that cannot be reached
+   * is asked again at the next tick.
+   */
+  function follow(): void {
+    if (follower || store?.kind !== "pgvector" || config.storePollMs === 0) return;
+    let checking = false;
+    follower = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      queued(async () => {
+        const live = await store?.current();
+        if (!loaded || !live || live.id === loaded.build.build.id) return;
+        loaded = await loadFrom({ mayBuild: false });
+      })
+        .catch(() => undefined)
+        .finally(() => (checking = false));
+    }, config.storePollMs);
+    follower.unref();
+  }
+
   /** Runs a change to the index after the ones before it: one change to the index at a time. */
   function queued<T>(work: () => Promise<T>): Promise<T> {
     const run = changes.then(work);
@@ -124,15 +171,21 @@ export function createRag(options: RagOptions = {}): Rag {
     return run;
   }
 
-  function change(make: (state: LoadedService) => Promise<{ undo: Undo; docId: string; status: DocumentChangeResponse["status"] }>) {
+  /**
+   * Makes a change and loads the result. With files (`hnsw`) the change is to
+   * the corpus folder, undone when its ingest fails; with a shared store it is
+   * to the documents the store holds (`corpus`), and nothing is written before
+   * the new build is. Either way a failed change leaves the service as it was.
+   */
+  function change(make: (state: LoadedService) => Promise<{ docId: string; status: DocumentChangeResponse["status"] } & ({ undo: Undo } | { corpus: Corpus })>) {
     return queued(async (): Promise<DocumentChangeResponse> => {
       const state = requireLoaded();
       const made = await make(state);
       let next: LoadedService;
       try {
-        next = await loadService({ config, model: startModel(), settings: pipelineSettings, hooks: loadHooks });
+        next = await loadFrom("corpus" in made ? { documents: made.corpus } : { documents: "folder" });
       } catch (error) {
-        await undo(config.corpusDir, made.undo);
+        if ("undo" in made) await undo(config.corpusDir, made.undo);
         throw error;
       }
       loaded = next;
@@ -183,6 +236,12 @@ export function createRag(options: RagOptions = {}): Rag {
       return { ...pipeline, embedder: model.queries, model };
     },
     async close() {
+      clearInterval(follower);
+      follower = undefined;
+      await changes;
+      const closing = store;
+      store = undefined;
+      await closing?.close();
       const model = modelLoading;
       loaded = undefined;
       loading = undefined;
@@ -196,6 +255,10 @@ export function createRag(options: RagOptions = {}): Rag {
       authorize(config, upload.token);
       return change(async (state) => {
         const checked = await checkUpload(config, upload, state.corpus.documents);
+        if (store?.kind === "pgvector") {
+          const { corpus, replaced } = corpusWithUpload(state.corpus, checked);
+          return { corpus, docId: checked.docId, status: replaced ? "replaced" : "added" };
+        }
         const undo = await writeCorpusFile(config.corpusDir, checked.file, checked.bytes);
         return { undo, docId: checked.docId, status: undo.before ? "replaced" : "added" };
       });
@@ -208,6 +271,7 @@ export function createRag(options: RagOptions = {}): Rag {
         if (state.corpus.documents.length === 1) {
           throw new RagError("conflict", `${docId} is the corpus's only document; add another before deleting it (a service needs at least one document).`);
         }
+        if (store?.kind === "pgvector") return { corpus: corpusWithout(state.corpus, docId), docId, status: "deleted" };
         await checkRemoval(config.corpusDir, document);
         return { undo: await removeCorpusFile(config.corpusDir, document.file), docId, status: "deleted" };
       });
@@ -218,7 +282,7 @@ export function createRag(options: RagOptions = {}): Rag {
       if (reindexing.state === "running") return reindexing;
       reindexing = { state: "running", force, startedAt: new Date().toISOString() };
       const run = queued(async () => {
-        const next = await loadService({ config, model: startModel(), settings: pipelineSettings, hooks: loadHooks, force });
+        const next = await loadFrom({ documents: "folder", force });
         loaded = next;
         return next;
       });

@@ -1,12 +1,12 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { RagConfig } from "../config.js";
 import { RagError } from "../errors.js";
 import { readCorpusManifest } from "../ingest/corpusManifest.js";
 import { assignDocIds } from "../ingest/docIds.js";
-import { extractDocument, SUPPORTED_EXTENSIONS } from "../ingest/formats/extract.js";
-import type { IngestedDocument } from "../ingest/loadCorpus.js";
+import { extractDocument, SUPPORTED_EXTENSIONS, type ExtractedDocument } from "../ingest/formats/extract.js";
+import { corpusOf, ingestedDocument, type Corpus, type IngestedDocument } from "../ingest/loadCorpus.js";
 
 export interface DocumentUpload {
   /** The bearer token the request carried. */
@@ -38,6 +38,7 @@ export interface CheckedUpload {
   file: string;
   bytes: Uint8Array;
   docId: string;
+  extracted: ExtractedDocument;
 }
 
 /** Checks an upload before anything is written: name, type, size, that its text can be extracted, and that its id is free. */
@@ -56,19 +57,19 @@ export async function checkUpload(
   if (bytes.byteLength > config.maxUploadBytes) {
     throw new RagError("payload_too_large", `The document is ${bytes.byteLength} bytes; the limit is ${config.maxUploadBytes} (MAX_UPLOAD_BYTES).`);
   }
-  let text: string;
+  let extracted: ExtractedDocument;
   try {
-    text = (await extractDocument(bytes, file)).text;
+    extracted = await extractDocument(bytes, file);
   } catch (error) {
     throw new RagError("invalid_document", `${file} cannot be read: ${(error as Error).message}`);
   }
-  if (text.trim() === "") throw new RagError("invalid_document", `${file} holds no text.`);
+  if (extracted.text.trim() === "") throw new RagError("invalid_document", `${file} holds no text.`);
   const manifest = await readCorpusManifest(config.corpusDir);
   if (manifest.entries.has(file)) throw new RagError("conflict", `${file} is listed in the corpus's manifest.json; change it there.`);
   const docId = assignDocIds([file], new Map()).get(file)!;
   const holder = documents.find((d) => d.docId === docId && d.file !== file);
   if (holder) throw new RagError("conflict", `The document id ${docId} belongs to ${holder.file}; upload under another name or delete ${docId} first.`);
-  return { file, bytes, docId };
+  return { file, bytes, docId, extracted };
 }
 
 /** Where a change can be undone from: the file's bytes before it, or none when it did not exist. */
@@ -106,4 +107,22 @@ export async function undo(corpusDir: string, change: Undo): Promise<void> {
   const target = path.join(corpusDir, change.file);
   if (change.before) await writeFile(target, change.before);
   else await rm(target, { force: true });
+}
+
+/**
+ * The documents after an upload, for a shared store (pgvector), whose
+ * documents live in the database rather than in a folder: the upload added,
+ * or replacing the document of the same file, in file order as a folder's.
+ */
+export function corpusWithUpload(corpus: Corpus, upload: CheckedUpload): { corpus: Corpus; replaced: boolean } {
+  const fileHash = createHash("sha256").update(upload.bytes).digest("hex");
+  const added = ingestedDocument({ file: upload.file, docId: upload.docId, fileHash, extracted: upload.extracted });
+  const others = corpus.documents.filter((d) => d.file !== upload.file);
+  const documents = [...others, added].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { corpus: corpusOf(documents), replaced: others.length < corpus.documents.length };
+}
+
+/** The documents without one, for a shared store. */
+export function corpusWithout(corpus: Corpus, docId: string): Corpus {
+  return corpusOf(corpus.documents.filter((d) => d.docId !== docId));
 }

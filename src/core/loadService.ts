@@ -5,7 +5,8 @@ import { documentContextOf } from "../answer/documentContext.js";
 import { readCorpusAliases } from "../answer/aliases.js";
 import type { EnsureIndexResult, IngestProgress } from "../ingest/buildIndex.js";
 import type { Corpus } from "../ingest/loadCorpus.js";
-import { openIndex } from "../ingest/openIndex.js";
+import { openIndex, type OpenIndexOptions } from "../ingest/openIndex.js";
+import type { IndexStore } from "../store/indexStore.js";
 import { createLexicalIndex } from "../retrieval/lexicalIndex.js";
 import type { RetrievalContext } from "../retrieval/retrieve.js";
 import { createSentenceLookup } from "../retrieval/sentenceLookup.js";
@@ -34,6 +35,12 @@ export interface LoadedService {
 
 export interface LoadServiceOptions {
   config: RagConfig;
+  /** Where builds are kept (`openStore(config)`). */
+  store: IndexStore;
+  /** Where the documents come from (see `OpenIndexOptions.documents`); default: the folder, or the live build's own for a shared store. */
+  documents?: OpenIndexOptions["documents"];
+  /** False: serve the live build or fail, never build (a replica following another's build). */
+  mayBuild?: boolean;
   /** The model, already on its way: it loads while the index is checked, so a fresh index costs no extra wait. */
   model: Promise<LoadedEmbedder>;
   settings: Omit<Pipeline, "retrieval" | "documentContext" | "aliases" | "locations">;
@@ -43,9 +50,12 @@ export interface LoadServiceOptions {
 }
 
 /** Reads the corpus, opens (or builds) the index, warms the answering code up and waits for the model. */
-export async function loadService({ config, model, settings, hooks = {}, force }: LoadServiceOptions): Promise<LoadedService> {
+export async function loadService({ config, store, documents: source, mayBuild, model, settings, hooks = {}, force }: LoadServiceOptions): Promise<LoadedService> {
   const { corpus, result, index } = await openIndex({
     config,
+    store,
+    documents: source ?? (store.kind === "pgvector" ? "live" : "folder"),
+    mayBuild,
     force,
     getEmbedder: async () => (await model).embedder,
     onProgress: hooks.onProgress,

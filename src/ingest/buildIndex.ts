@@ -1,4 +1,5 @@
 import type { Embedder } from "../embed/embedder.js";
+import { RagError } from "../errors.js";
 import type { StoredDocument } from "../store/storedDocuments.js";
 import { codeFingerprint } from "../store/codeFingerprint.js";
 import { DEFAULT_HNSW, type HnswParameters } from "../store/hnswStore.js";
@@ -39,6 +40,11 @@ export interface EnsureIndexOptions {
   getEmbedder: () => Promise<Embedder>;
   /** Rebuild everything, even when the live build matches. */
   force?: boolean;
+  /**
+   * False: never build; a live build that does not match is refused with `index_incompatible`
+   * (a replica following a shared store's new build must not rebuild what another process published).
+   */
+  mayBuild?: boolean;
   onProgress?: (progress: IngestProgress) => void;
 }
 
@@ -79,6 +85,10 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
   const sameFormat = current?.manifest.formatVersion === INDEX_FORMAT_VERSION;
   if (!options.force && current && sameFormat && current.manifest.fingerprint === fingerprint) {
     return { status: "unchanged", build: current, dir: current.location, manifest: current.manifest };
+  }
+  if (options.mayBuild === false) {
+    const why = current ? (sameFormat ? describeChange(current.manifest, settings) : `index format ${current.manifest.formatVersion} → ${INDEX_FORMAT_VERSION}`) : "there is no live build";
+    throw new RagError("index_incompatible", `${current?.location ?? "The store"} does not match this service (${why}); run npm run ingest to rebuild it.`);
   }
   const release = await store.lock();
   try {

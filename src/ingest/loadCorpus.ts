@@ -4,9 +4,9 @@ import path from "node:path";
 import { RagError } from "../errors.js";
 import type { CorpusDocument } from "../types.js";
 import { timeSlices } from "../timeSlices.js";
-import { MANIFEST_FILE, normalisePath, readCorpusManifest } from "./corpusManifest.js";
+import { MANIFEST_FILE, normalisePath, readCorpusManifest, type ManifestEntry } from "./corpusManifest.js";
 import { assignDocIds, DOC_ID, titleFromFileName } from "./docIds.js";
-import { EXTRACTOR_VERSION, extractDocument, SUPPORTED_EXTENSIONS } from "./formats/extract.js";
+import { EXTRACTOR_VERSION, extractDocument, SUPPORTED_EXTENSIONS, type ExtractedDocument } from "./formats/extract.js";
 
 /** A document as ingested: what the API serves, and where it came from. */
 export interface IngestedDocument extends CorpusDocument {
@@ -110,23 +110,7 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
       skipped.push({ file, reason: "it holds no text" });
       continue;
     }
-    const entry = manifest.entries.get(file);
-    const stated = (field: "author" | "publisher" | "date") => (entry && entry[field] !== undefined ? entry[field] : extracted.metadata[field]) ?? null;
-    documents.push({
-      docId: ids.get(file)!,
-      title: entry?.title ?? extracted.metadata.title ?? titleFromFileName(file),
-      author: stated("author"),
-      publisher: stated("publisher"),
-      date: stated("date"),
-      sourceFile: entry?.sourceFile ?? file,
-      text: extracted.text,
-      locations: extracted.locations,
-      file,
-      fileHash,
-      textHash: createHash("sha256").update(extracted.text).digest("hex"),
-      extractor: EXTRACTOR_VERSION,
-      stated: extracted.metadata,
-    });
+    documents.push(ingestedDocument({ file, docId: ids.get(file)!, fileHash, extracted, entry: manifest.entries.get(file) }));
   }
   if (documents.length === 0) {
     throw new RagError(
@@ -136,6 +120,32 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
     );
   }
   return { documents, hash: hashDocuments(documents), skipped };
+}
+
+/** A document from its file's extracted text, the file's own metadata overridden by its manifest entry, if any. */
+export function ingestedDocument({ file, docId, fileHash, extracted, entry }: {
+  file: string;
+  docId: string;
+  fileHash: string;
+  extracted: Pick<ExtractedDocument, "text" | "metadata" | "locations">;
+  entry?: ManifestEntry;
+}): IngestedDocument {
+  const stated = (field: "author" | "publisher" | "date") => (entry && entry[field] !== undefined ? entry[field] : extracted.metadata[field]) ?? null;
+  return {
+    docId,
+    title: entry?.title ?? extracted.metadata.title ?? titleFromFileName(file),
+    author: stated("author"),
+    publisher: stated("publisher"),
+    date: stated("date"),
+    sourceFile: entry?.sourceFile ?? file,
+    text: extracted.text,
+    locations: extracted.locations,
+    file,
+    fileHash,
+    textHash: createHash("sha256").update(extracted.text).digest("hex"),
+    extractor: EXTRACTOR_VERSION,
+    stated: extracted.metadata,
+  };
 }
 
 /** A corpus of documents already read (a store's own, or those after a change made over the API). */

@@ -25,6 +25,8 @@ export interface OpenIndexOptions {
    * already made (a document added or deleted over the API).
    */
   documents?: "folder" | "live" | Corpus;
+  /** False: serve the live build as it is or fail; never build (see `EnsureIndexOptions.mayBuild`). */
+  mayBuild?: boolean;
 }
 
 export interface OpenedIndex {
@@ -45,7 +47,7 @@ export interface OpenedIndex {
  * service unable to start.
  */
 export async function openIndex(options: OpenIndexOptions): Promise<OpenedIndex> {
-  const { config, getEmbedder, force, onProgress } = options;
+  const { config, getEmbedder, force, onProgress, mayBuild } = options;
   const store = options.store ?? hnswFileStore(config.indexDir);
   const corpus = await corpusFor(store, options);
   const ensureOptions: EnsureIndexOptions = {
@@ -56,12 +58,13 @@ export async function openIndex(options: OpenIndexOptions): Promise<OpenedIndex>
     getEmbedder,
     force,
     onProgress,
+    mayBuild,
   };
   const result = await ensureIndex(ensureOptions);
   try {
     return { corpus, result, index: await store.load(result.build, corpus.documents) };
   } catch (error) {
-    if (result.status === "built" || !(error instanceof RagError && error.code === "index_incompatible")) throw error;
+    if (result.status === "built" || mayBuild === false || !(error instanceof RagError && error.code === "index_incompatible")) throw error;
     const rebuilt: EnsureIndexResult = {
       ...(await ensureIndex({ ...ensureOptions, force: true })),
       reason: `the live build could not be read: ${error.message}`,

@@ -1,0 +1,17 @@
+import { startPostgres } from "../../test/helpers/postgres.js";
+import { createRag } from "../../src/rag.js";
+const pgs = await startPostgres();
+const a = createRag({ store: "pgvector", databaseUrl: pgs.url, indexDir: "/nonexistent/x", storePollMs: 200, adminToken: "t" });
+const b = createRag({ store: "pgvector", databaseUrl: pgs.url, indexDir: "/nonexistent/y", storePollMs: 200, corpusDir: "/nonexistent/corpus" });
+console.log(await a.load());
+console.log((await b.load()).dir);
+const q = { question: "When was the Ukraine Recovery Conference held in Lugano?" };
+console.log((await a.ask(q)).answer, "|", (await b.ask(q)).answer);
+console.log(await a.addDocument({ token: "t", fileName: "note.txt", bytes: Buffer.from("The secret harbour of Zembla was opened in 1971 by the harbour master Kinbote.\n") }));
+await new Promise((r) => setTimeout(r, 1500));
+const q2 = { question: "Who opened the secret harbour of Zembla?" };
+console.log((await b.ask(q2)).answer, b.listDocuments().length);
+console.log(await a.removeDocument({ token: "t", docId: "note" }));
+await new Promise((r) => setTimeout(r, 1500));
+console.log(b.listDocuments().length);
+await a.close(); await b.close(); await pgs.stop();
