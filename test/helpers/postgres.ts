@@ -13,15 +13,24 @@ export interface PostgresForTests {
   stop(): Promise<void>;
 }
 
-export async function startPostgres({ maxConnections = 32 }: { maxConnections?: number } = {}): Promise<PostgresForTests> {
-  const db = await PGlite.create({ extensions: { vector } });
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections });
+export interface StartPostgresOptions {
+  /** Most connections at once (pools and replicas); PGlite serves them one query at a time. */
+  maxConnections?: number;
+  /** Keep the database in this folder (default: in memory, gone when stopped). */
+  dataDir?: string;
+  /** Loopback port to listen on (default: any free one). */
+  port?: number;
+}
+
+export async function startPostgres({ maxConnections = 32, dataDir, port = 0 }: StartPostgresOptions = {}): Promise<PostgresForTests> {
+  const db = await PGlite.create({ ...(dataDir && { dataDir }), extensions: { vector } });
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections });
   // Before the first connection: every connection's handler takes the server's queue when it is made.
   (server as unknown as { queryQueue: OneSessionQueue }).queryQueue = new OneSessionQueue(db);
   await server.start();
-  const [host, port] = server.getServerConn().split(":");
+  const [host, bound] = server.getServerConn().split(":");
   return {
-    url: `postgres://postgres:postgres@${host}:${port}/postgres`,
+    url: `postgres://postgres:postgres@${host}:${bound}/postgres`,
     db,
     async stop() {
       await server.stop();
