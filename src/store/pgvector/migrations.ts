@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { RagError } from "../../errors.js";
 
 /**
  * The schema, as numbered steps applied in order, each once, in one
@@ -74,6 +75,13 @@ export async function migrate(client: pg.PoolClient): Promise<number> {
     await client.query("CREATE TABLE IF NOT EXISTS rag_migrations (step int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
     const { rows } = await client.query<{ step: number }>("SELECT step FROM rag_migrations");
     const applied = new Set(rows.map((r) => r.step));
+    const newest = Math.max(0, ...applied);
+    if (newest > MIGRATIONS.length) {
+      throw new RagError(
+        "index_incompatible",
+        `The database's schema is at step ${newest}, newer than this code knows (${MIGRATIONS.length}); run a release at least as new as the one that migrated it.`,
+      );
+    }
     let count = 0;
     for (const [index, sql] of MIGRATIONS.entries()) {
       const step = index + 1;
