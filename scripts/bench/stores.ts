@@ -150,3 +150,380 @@ async function servePhase(work: string, store: StoreName, embedder: EmbedderChoi
   process.on("SIGTERM", stop);
   process.stdin.on("end", stop).on("close", stop).resume();
 }
+
+async function directoryBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parent: child processes, and what is measured against them.
+
+type Json = Record<string, unknown>;
+
+/** A child process of this benchmark that speaks in JSON lines on stdout; its stderr is ours. */
+interface JsonChild {
+  /** The next JSON line it prints; rejects if it exits first. */
+  next(): Promise<Json>;
+  /** Resolves with its exit code once it has exited. */
+  exited: Promise<number | null>;
+  /** SIGTERM (SIGKILL after 30 s), then its last JSON line, if it printed one after the ones taken by next(). */
+  stop(): Promise<Json | undefined>;
+}
+
+function startChild(script: string, childArgs: string[]): JsonChild {
+  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, script, ...childArgs], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines: Json[] = [];
+  const waiting: { resolve: (line: Json) => void; reject: (error: Error) => void }[] = [];
+  let exitCode: number | null | undefined;
+  let buffer = "";
+  child.stdout!.setEncoding("utf8").on("data", (part: string) => {
+    buffer += part;
+    for (let end = buffer.indexOf("\n"); end !== -1; end = buffer.indexOf("\n")) {
+      const line = buffer.slice(0, end).trim();
+      buffer = buffer.slice(end + 1);
+      if (!line.startsWith("{")) continue;
+      const parsed = JSON.parse(line) as Json;
+      const waiter = waiting.shift();
+      if (waiter) waiter.resolve(parsed);
+      else lines.push(parsed);
+    }
+  });
+  const exited = new Promise<number | null>((resolve, reject) => child.once("error", reject).once("close", (code) => resolve(code)));
+  void exited.then(
+    (code) => {
+      exitCode = code;
+      for (const waiter of waiting.splice(0)) waiter.reject(new Error(`${path.basename(script)} ${childArgs.join(" ")} exited with ${code} before it reported`));
+    },
+    () => undefined,
+  );
+  // Whatever happens to this process, its children must not outlive it.
+  const kill = () => child.kill("SIGKILL");
+  process.once("exit", kill);
+  return {
+    next() {
+      const line = lines.shift();
+      if (line) return Promise.resolve(line);
+      if (exitCode !== undefined) return Promise.reject(new Error(`${path.basename(script)} ${childArgs.join(" ")} exited with ${exitCode}`));
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+    exited,
+    async stop() {
+      if (exitCode === undefined) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+        await exited.catch(() => undefined);
+        clearTimeout(timer);
+      }
+      process.removeListener("exit", kill);
+      return lines.pop();
+    },
+  };
+}
+
+/** Runs a phase of this script to its end and returns the last JSON line it printed. */
+async function runPhase(childArgs: string[]): Promise<Json> {
+  const child = startChild(self, childArgs);
+  const code = await child.exited;
+  const last = await child.stop();
+  if (code !== 0 || !last) throw new Error(`stores phase ${childArgs.join(" ")} exited with ${code}`);
+  return last;
+}
+
+const seconds = (since: number) => round((performance.now() - since) / 1000, 1);
+const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const log = (message: string) => process.stderr.write(`stores: ${message}\n`);
+
+interface Options {
+  queries: number;
+  block: number;
+  seconds: number;
+  rounds: number;
+  embedder: EmbedderChoice;
+}
+
+/** Sizes and measures of the Postgres database after the pgvector ingest. */
+async function databaseFacts(url: string): Promise<Json> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ database_bytes: string; hnsw_index_bytes: string | null; chunks_bytes: string; pgvector: string | null }>(
+      `SELECT pg_database_size(current_database())::text AS database_bytes,
+              (SELECT sum(pg_relation_size(c.oid))::text FROM pg_class c WHERE c.relname LIKE 'rag_chunks_hnsw_%' AND c.relkind = 'i') AS hnsw_index_bytes,
+              pg_total_relation_size('rag_chunks')::text AS chunks_bytes,
+              (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS pgvector`,
+    );
+    const row = rows[0]!;
+    return { databaseBytes: Number(row.database_bytes), chunkTableBytes: Number(row.chunks_bytes), hnswIndexBytes: Number(row.hnsw_index_bytes ?? 0), pgvectorVersion: row.pgvector };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The spans `/v1/search` returns for `query`, as "docId:start:end", best first. */
+async function resultKeys(url: string, query: string): Promise<string[]> {
+  const response = await fetch(new URL("/v1/search", url), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+  const body = (await response.json()) as { results?: { docId: string; start: number; end: number }[] };
+  if (!response.ok || !body.results) throw new Error(`/v1/search at ${url} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+  return body.results.map((r) => `${r.docId}:${r.start}:${r.end}`);
+}
+
+/** How alike the two stores' answers are: the share of results in common, and of identical first results. */
+async function measureAgreement(urls: Record<StoreName, string>, queries: string[]): Promise<Json> {
+  let shared = 0;
+  let total = 0;
+  let sameFirst = 0;
+  let identical = 0;
+  for (const query of queries) {
+    const a = await resultKeys(urls.hnsw, query);
+    const b = await resultKeys(urls.pgvector, query);
+    const inB = new Set(b);
+    shared += a.filter((key) => inB.has(key)).length;
+    total += Math.max(a.length, b.length);
+    if (a[0] === b[0]) sameFirst++;
+    if (a.join() === b.join()) identical++;
+  }
+  return { queries: queries.length, sharedResults: round(total ? shared / total : 1, 3), sameFirstResult: round(sameFirst / queries.length, 3), identicalLists: round(identical / queries.length, 3) };
+}
+
+interface StoreResult {
+  ingest: Json & { ingestSeconds: number };
+  serve: Json;
+  searchMs: Summary;
+  searchTimes: number[];
+  throughput: ThroughputResult[];
+  requestsPerSecond: number;
+}
+
+async function measureSize(targetChunks: number, sizeIndex: number, options: Options): Promise<Json> {
+  const sizeStarted = performance.now();
+  const loadBefore = os.loadavg().map((x) => round(x, 2));
+  const timings: Record<string, number> = {};
+  const work = await mkdtemp(path.join(os.tmpdir(), `cited-rag-stores-${targetChunks}-`));
+  const children: JsonChild[] = [];
+  let postgres: JsonChild | undefined;
+  try {
+    let t = performance.now();
+    log(`${targetChunks} chunks: writing the synthetic corpus…`);
+    const corpus = await writeSyntheticCorpus(path.join(work, "corpus"), { targetChunks, seed: 1 });
+    timings.corpusSeconds = seconds(t);
+
+    t = performance.now();
+    postgres = startChild(path.join(path.dirname(self), "storesPostgres.ts"), []);
+    const { url: databaseUrl, settings: postgresSettings } = (await postgres.next()) as { url: string; settings: Json };
+    timings.postgresStartSeconds = seconds(t);
+    log(`${targetChunks} chunks: Postgres (PGlite) at ${databaseUrl}`);
+
+    // Ingest, each store into an empty one, in a fresh process; which goes first alternates by size.
+    const order = (i: number) => (i % 2 === 0 ? STORES : [...STORES].reverse());
+    const ingest = {} as Record<StoreName, StoreResult["ingest"]>;
+    for (const store of order(sizeIndex)) {
+      log(`${targetChunks} chunks: ingesting into ${store}…`);
+      t = performance.now();
+      ingest[store] = (await runPhase(["--ingest", store, "--work", work, "--embedder", options.embedder, "--database-url", databaseUrl])) as StoreResult["ingest"];
+      timings[`${store}IngestWallSeconds`] = seconds(t);
+      log(`${targetChunks} chunks: ${store} ingest took ${ingest[store].ingestSeconds} s`);
+    }
+    const database = await databaseFacts(databaseUrl);
+
+    // One service process per store, both up for the whole measurement.
+    t = performance.now();
+    const servers = {} as Record<StoreName, JsonChild>;
+    const serve = {} as Record<StoreName, Json & { url: string }>;
+    for (const store of STORES) {
+      servers[store] = startChild(self, ["--serve", store, "--work", work, "--embedder", options.embedder, "--database-url", databaseUrl]);
+      children.push(servers[store]);
+      serve[store] = (await servers[store].next()) as Json & { url: string };
+    }
+    timings.serviceStartSeconds = seconds(t);
+    const urls = { hnsw: serve.hnsw.url, pgvector: serve.pgvector.url };
+
+    // Sequential latency, the same queries to both, in blocks whose order alternates.
+    t = performance.now();
+    const questions = (await readQuestions()).map((q) => q.question);
+    for (const store of STORES) await timeHttp(urls[store], "/v1/search", variants(questions, WARM_UP_QUERIES, `warm ${store}`));
+    const texts = variants(questions, options.queries, "s");
+    const times: Record<StoreName, number[]> = { hnsw: [], pgvector: [] };
+    const blockRatios: number[] = [];
+    for (let b = 0, first = 0; first < texts.length; b++, first += options.block) {
+      const slice = texts.slice(first, first + options.block);
+      const block = {} as Record<StoreName, number[]>;
+      for (const store of order(b)) block[store] = await timeHttp(urls[store], "/v1/search", slice);
+      for (const store of STORES) times[store].push(...block[store]);
+      blockRatios.push(median(block.pgvector) / median(block.hnsw));
+    }
+    timings.latencySeconds = seconds(t);
+    log(`${targetChunks} chunks: search p50 hnsw ${summarize(times.hnsw).p50} ms, pgvector ${summarize(times.pgvector).p50} ms`);
+
+    t = performance.now();
+    const agreement = await measureAgreement(urls, texts.slice(0, Math.min(AGREEMENT_QUERIES, texts.length)));
+    timings.agreementSeconds = seconds(t);
+
+    // Throughput at 8 connections: hnsw, pgvector, pgvector, hnsw, …
+    t = performance.now();
+    const throughput: Record<StoreName, ThroughputResult[]> = { hnsw: [], pgvector: [] };
+    for (let r = 0; r < options.rounds; r++) {
+      for (const store of order(r)) {
+        log(`${targetChunks} chunks: throughput of ${store} at ${CONNECTIONS} connections for ${options.seconds} s (round ${r + 1})…`);
+        const [result] = await runThroughput({ url: urls[store], path: "/v1/search", connections: [CONNECTIONS], durationSeconds: options.seconds, queries: questions });
+        throughput[store].push(result!);
+      }
+    }
+    timings.throughputSeconds = seconds(t);
+
+    const serviceUsage = {} as Record<StoreName, Json | undefined>;
+    for (const store of STORES) serviceUsage[store] = await servers[store].stop();
+    const postgresUsage = await postgres.stop();
+    postgres = undefined;
+    timings.totalSeconds = seconds(sizeStarted);
+
+    const perStore = Object.fromEntries(
+      STORES.map((store) => {
+        const { url: _url, ...served } = serve[store];
+        const runs = throughput[store];
+        const result = {
+          ingest: ingest[store],
+          serve: { ...served, afterRun: serviceUsage[store] },
+          searchMs: summarize(times[store]),
+          requestsPerSecond: round(runs.reduce((sum, run) => sum + run.requestsPerSecond, 0) / runs.length, 1),
+          throughput: runs.map((run) => ({ ...run, requestsPerSecond: round(run.requestsPerSecond, 1), latencyP50Ms: round(run.latencyP50Ms, 2), latencyP99Ms: round(run.latencyP99Ms, 2) })),
+          searchTimes: times[store].map((x) => round(x, 3)),
+        };
+        return [store, result];
+      }),
+    ) as Record<StoreName, StoreResult>;
+    const { hnsw, pgvector } = perStore;
+    return {
+      targetChunks,
+      chunks: hnsw.ingest.chunks,
+      sentences: hnsw.ingest.sentences,
+      documents: corpus.documents,
+      corpusChars: corpus.chars,
+      ingestOrder: order(sizeIndex),
+      ratios: {
+        ingestSeconds: ratio(pgvector.ingest.ingestSeconds, hnsw.ingest.ingestSeconds),
+        searchP50: ratio(pgvector.searchMs.p50, hnsw.searchMs.p50),
+        searchP95: ratio(pgvector.searchMs.p95, hnsw.searchMs.p95),
+        // Of the p50 within each block: the spread says how much the machine's drift moved the ratio.
+        searchP50ByBlock: { blocks: blockRatios.length, median: round(median(blockRatios), 2), min: round(Math.min(...blockRatios), 2), max: round(Math.max(...blockRatios), 2) },
+        requestsPerSecond: ratio(pgvector.requestsPerSecond, hnsw.requestsPerSecond),
+      },
+      agreement,
+      postgres: { settings: postgresSettings, ...database, processUsage: postgresUsage },
+      hnsw,
+      pgvector,
+      loadAverage: { before: loadBefore, after: os.loadavg().map((x) => round(x, 2)) },
+      timings,
+    };
+  } finally {
+    for (const child of children) await child.stop();
+    await postgres?.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+const formatNumber = (x: number, digits: number) => x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function markdownTable(sizes: Json[]): string {
+  const lines = ["| chunks | measure | hnsw | pgvector (PGlite) | pgvector / hnsw |", "|---:|---|---:|---:|---:|"];
+  for (const size of sizes) {
+    const hnsw = size.hnsw as StoreResult;
+    const pgvector = size.pgvector as StoreResult;
+    const ratios = size.ratios as Record<string, number | null>;
+    const rows: [string, number, number, number | null, number][] = [
+      ["ingest (s)", hnsw.ingest.ingestSeconds, pgvector.ingest.ingestSeconds, ratios.ingestSeconds!, 2],
+      ["/v1/search p50 (ms)", hnsw.searchMs.p50, pgvector.searchMs.p50, ratios.searchP50!, 2],
+      ["/v1/search p95 (ms)", hnsw.searchMs.p95, pgvector.searchMs.p95, ratios.searchP95!, 2],
+      [`/v1/search req/s at ${CONNECTIONS} connections`, hnsw.requestsPerSecond, pgvector.requestsPerSecond, ratios.requestsPerSecond!, 1],
+    ];
+    for (const [i, [measure, a, b, r, digits]] of rows.entries()) {
+      const chunks = i === 0 ? formatNumber(size.chunks as number, 0) : "";
+      lines.push(`| ${chunks} | ${measure} | ${formatNumber(a, digits)} | ${formatNumber(b, digits)} | ${r === null ? "–" : `${formatNumber(r, 2)}×`} |`);
+    }
+  }
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const sizes = (option("--sizes") ?? "1000,10000,100000").split(",").map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes must be positive integers, not ${option("--sizes")}.`);
+  const options: Options = {
+    queries: Number(option("--queries") ?? 1000),
+    block: Number(option("--block") ?? 50),
+    seconds: Number(option("--seconds") ?? 10),
+    rounds: Number(option("--rounds") ?? 2),
+    embedder: (option("--embedder") ?? "hashing") as EmbedderChoice,
+  };
+  if (!(options.embedder in EMBEDDERS)) throw new Error(`--embedder must be one of ${Object.keys(EMBEDDERS).join(", ")}, not ${options.embedder}.`);
+  for (const name of ["queries", "block", "seconds", "rounds"] as const) {
+    if (!(Number.isFinite(options[name]) && options[name] > 0)) throw new Error(`--${name} must be a positive number, not ${options[name]}.`);
+  }
+  const out = path.resolve(option("--out") ?? path.join(repoRoot, "bench", "results", "stores.json"));
+  log(`embedder: ${EMBEDDERS[options.embedder]}`);
+  log(POSTGRES_NOTE);
+
+  const results: Json[] = [];
+  for (const [i, n] of sizes.entries()) results.push(await measureSize(n, i, options));
+  const table = markdownTable(results);
+  const agreement = results.map((r) => `${r.chunks} chunks: ${JSON.stringify(r.agreement)}`).join("; ");
+  const failures = results.flatMap((r) =>
+    STORES.flatMap((store) => (r[store] as StoreResult).throughput.filter((run) => run.errors || run.non2xx).map((run) => `${r.chunks} chunks, ${store}: ${run.errors} errors, ${run.non2xx} non-2xx${run.firstFailure ? ` (${run.firstFailure})` : ""}`)),
+  );
+  const report = {
+    measuredAt: new Date().toISOString(),
+    command: `npx tsx scripts/bench/stores.ts ${args.join(" ")}`.trim(),
+    embedder: EMBEDDERS[options.embedder],
+    postgres: POSTGRES_NOTE,
+    method: {
+      queriesPerStoreAndSize: options.queries,
+      warmUpQueries: WARM_UP_QUERIES,
+      blockSize: options.block,
+      throughput: `${CONNECTIONS} connections, ${options.rounds} runs of ${options.seconds} s per store and size, alternating`,
+      client: "sequential: node:http with keep-alive (latency.ts timeHttp); throughput: autocannon (throughput.ts)",
+    },
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    sizes: results,
+    table,
+    totalSeconds: seconds(started),
+  };
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(
+    [
+      "",
+      `Index stores on synthetic corpora (${options.queries} sequential /v1/search a store and size; throughput ${report.method.throughput}).`,
+      `Embedder: ${EMBEDDERS[options.embedder]}.`,
+      POSTGRES_NOTE,
+      "",
+      table,
+      "",
+      `Agreement of the two stores' results: ${agreement}.`,
+      ...(failures.length ? [`Failed requests: ${failures.join("; ")}.`] : []),
+      `Wrote ${out} in ${report.totalSeconds} s.`,
+    ].join("\n"),
+  );
+}
+
+const work = option("--work");
+const storeArg = (name: string) => {
+  const value = option(name) as StoreName | undefined;
+  if (!value || !STORES.includes(value)) throw new Error(`${name} must be one of ${STORES.join(", ")}.`);
+  return value;
+};
+const embedderArg = (option("--embedder") ?? "hashing") as EmbedderChoice;
+if (work && args.includes("--ingest")) {
+  await ingestPhase(work, storeArg("--ingest"), embedderArg, option("--database-url"));
+} else if (work && args.includes("--serve")) {
+  await servePhase(work, storeArg("--serve"), embedderArg, option("--database-url"));
+} else {
+  await main();
+}
