@@ -399,7 +399,7 @@ async function measureSize(targetChunks: number, sizeIndex: number, options: Opt
         };
         return [store, result];
       }),
-    ) as Record<StoreName, StoreResult>;
+    ) as unknown as Record<StoreName, StoreResult>;
     const { hnsw, pgvector } = perStore;
     return {
       targetChunks,

@@ -24,8 +24,6 @@ for (const name of ["server_version", "shared_buffers", "work_mem", "maintenance
   const { rows } = await postgres.db.query<Record<string, string>>(`SHOW ${name}`);
   settings[name] = Object.values(rows[0] ?? {})[0] ?? "?";
 }
-const { rows: ext } = await postgres.db.query<{ extversion: string }>("SELECT extversion FROM pg_available_extension_versions WHERE name = 'vector' ORDER BY extversion DESC LIMIT 1").catch(() => ({ rows: [] as { extversion: string }[] }));
-settings.pgvector = ext[0]?.extversion ?? "?";
 process.stdout.write(`${JSON.stringify({ url: postgres.url, settings })}\n`);
 
 let stopping = false;
