@@ -1,5 +1,5 @@
 // npx tsx scripts/bench/stores.ts [--sizes 1000,10000,100000] [--queries N (1000)] [--embedder hashing|model]
-//                                 [--out FILE (bench/results/stores.json)] [--seconds S (10)] [--block B (50)]
+//                                 [--out FILE (bench/results/stores.json)] [--seconds S (10)] [--rounds R (2)] [--block B (50)]
 // The two index stores side by side on the same synthetic corpora (syntheticCorpus.ts, seed 1):
 // `hnsw` (files under INDEX_DIR, chunk vectors searched in-process by hnswlib) and `pgvector`
 // (Postgres; chunk vectors searched by its HNSW index). For every size:
@@ -472,15 +472,12 @@ async function main(): Promise<void> {
   log(POSTGRES_NOTE);
 
   const results: Json[] = [];
-  for (const [i, n] of sizes.entries()) results.push(await measureSize(n, i, options));
-  const table = markdownTable(results);
-  const agreement = results.map((r) => `${r.chunks} chunks: ${JSON.stringify(r.agreement)}`).join("; ");
-  const failures = results.flatMap((r) =>
-    STORES.flatMap((store) => (r[store] as StoreResult).throughput.filter((run) => run.errors || run.non2xx).map((run) => `${r.chunks} chunks, ${store}: ${run.errors} errors, ${run.non2xx} non-2xx${run.firstFailure ? ` (${run.firstFailure})` : ""}`)),
-  );
-  const report = {
+  const reportOf = (complete: boolean) => ({
     measuredAt: new Date().toISOString(),
     command: `npx tsx scripts/bench/stores.ts ${args.join(" ")}`.trim(),
+    // False while sizes are still to come: the file is written after each size, so a run cut short keeps what it measured.
+    complete,
+    sizesAsked: sizes,
     embedder: EMBEDDERS[options.embedder],
     postgres: POSTGRES_NOTE,
     method: {
@@ -492,11 +489,21 @@ async function main(): Promise<void> {
     },
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` },
     sizes: results,
-    table,
+    table: markdownTable(results),
     totalSeconds: seconds(started),
-  };
+  });
   await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+  for (const [i, n] of sizes.entries()) {
+    results.push(await measureSize(n, i, options));
+    await writeFile(out, `${JSON.stringify(reportOf(i === sizes.length - 1), null, 2)}\n`);
+    log(`${n} chunks done (${seconds(started)} s so far); wrote ${out}`);
+  }
+  const report = reportOf(true);
+  const table = report.table;
+  const agreement = results.map((r) => `${r.chunks} chunks: ${JSON.stringify(r.agreement)}`).join("; ");
+  const failures = results.flatMap((r) =>
+    STORES.flatMap((store) => (r[store] as StoreResult).throughput.filter((run) => run.errors || run.non2xx).map((run) => `${r.chunks} chunks, ${store}: ${run.errors} errors, ${run.non2xx} non-2xx${run.firstFailure ? ` (${run.firstFailure})` : ""}`)),
+  );
   console.log(
     [
       "",

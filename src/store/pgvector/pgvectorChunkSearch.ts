@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { RagError } from "../../errors.js";
 import type { VectorHit, VectorStore } from "../vectorStore.js";
 import { vectorText } from "./insertBuildRows.js";
 
@@ -30,9 +31,15 @@ export class PgvectorChunkSearch implements VectorStore {
     // transaction (rolled back whole on an error), so SET LOCAL holds for this search only, whatever
     // else shares the connection. Every value in it is a number this process made (the vector's
     // floats, the build id, k), never text from a request.
-    const results = (await this.pool.query(
-      `SET LOCAL hnsw.ef_search = ${Math.max(this.efSearch, Math.min(limit, 1000))}; ${this.select(vectorText(vector), limit)}`,
-    )) as unknown as pg.QueryResult<{ row: number; distance: number }>[];
+    let results: pg.QueryResult<{ row: number; distance: number }>[];
+    try {
+      results = (await this.pool.query(
+        `SET LOCAL hnsw.ef_search = ${Math.max(this.efSearch, Math.min(limit, 1000))}; ${this.select(vectorText(vector), limit)}`,
+      )) as unknown as typeof results;
+    } catch (error) {
+      // A request that meets a database gone or failing can be retried; the client learns which part failed.
+      throw new RagError("store_unavailable", `The database (DATABASE_URL) did not answer the vector search: ${(error as Error).message}`, { cause: error });
+    }
     return results[1]!.rows.map((r) => ({ id: r.row, score: 1 - r.distance }));
   }
 }

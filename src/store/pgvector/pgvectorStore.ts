@@ -31,7 +31,8 @@ const BUILD_LOCK = 7_326_411;
  * naming it live, so a reader sees the old build or the new one, never a part.
  */
 export function pgvectorStore(options: PgvectorStoreOptions): IndexStore {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
+  // A database that does not answer fails a request in seconds rather than holding it until the request timeout.
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize, connectionTimeoutMillis: 10_000 });
   // An idle connection the server drops must not take the process down; the next query reconnects.
   pool.on("error", () => undefined);
   let ready: Promise<void> | undefined;

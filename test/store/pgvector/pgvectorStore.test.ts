@@ -9,6 +9,7 @@ import { hnswFileStore } from "../../../src/store/hnswFileStore.js";
 import type { IndexStore } from "../../../src/store/indexStore.js";
 import { migrate, MIGRATIONS } from "../../../src/store/pgvector/migrations.js";
 import { pgvectorStore } from "../../../src/store/pgvector/pgvectorStore.js";
+import { createRag } from "../../../src/rag.js";
 import { fakeEmbedder } from "../../helpers/fakeEmbedder.js";
 import { startPostgres, type PostgresForTests } from "../../helpers/postgres.js";
 
@@ -164,6 +165,23 @@ describe("the pgvector store", () => {
       await expect(nowhere.current()).rejects.toMatchObject({ code: "store_unavailable", status: 503, message: expect.stringContaining("DATABASE_URL") });
     } finally {
       await nowhere.close();
+    }
+  });
+});
+
+describe("a service on the pgvector store", () => {
+  it("answers 503 store_unavailable while its database is gone, and keeps running", async () => {
+    const own = await startPostgres();
+    const rag = createRag({ store: "pgvector", databaseUrl: own.url, corpusDir, indexDir: path.join(root, "unused"), embedder: fakeEmbedder(), storePollMs: 0 });
+    try {
+      await rag.load();
+      expect((await rag.search({ query: "harbours" })).results.length).toBeGreaterThan(0);
+      await own.stop();
+      await expect(rag.search({ query: "harbours" })).rejects.toMatchObject({ code: "store_unavailable", status: 503 });
+      expect(rag.listDocuments()).toHaveLength(2);
+    } finally {
+      await rag.close();
+      await own.stop().catch(() => undefined);
     }
   });
 });
