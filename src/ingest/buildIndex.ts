@@ -92,7 +92,13 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
   }
   const release = await store.lock();
   try {
-    return await build(store, options, settings, fingerprint, settingsFingerprint, current, sameFormat);
+    // A shared store's lock waits for another process's build; what it published may be this very build.
+    const latest = await store.current();
+    const latestSameFormat = latest?.manifest.formatVersion === INDEX_FORMAT_VERSION;
+    if (!options.force && latest && latestSameFormat && latest.manifest.fingerprint === fingerprint) {
+      return { status: "unchanged", build: latest, dir: latest.location, manifest: latest.manifest };
+    }
+    return await build(store, options, settings, fingerprint, settingsFingerprint, latest, latestSameFormat);
   } finally {
     await release();
   }

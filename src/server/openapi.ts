@@ -29,7 +29,7 @@ const COMMON_ERRORS = {
   "400": error("Invalid request: a field is missing, of the wrong type or out of range (code invalid_request or invalid_json)."),
   "413": error("The request body is too large."),
   "415": error("The body is not JSON."),
-  "503": error("The service is still loading or its model is unavailable (code not_ready or embedding_failed)."),
+  "503": error("The service is still loading, its model is unavailable, or its database does not answer (code not_ready, embedding_failed or store_unavailable)."),
 };
 
 export function openApiDocument(limits: RequestLimits) {

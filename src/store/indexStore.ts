@@ -64,7 +64,10 @@ export interface IndexStore {
   publish(parts: BuildParts, onProgress?: (progress: StoreProgress) => void): Promise<LiveBuild>;
   /** Reads a build for serving, span texts from `documents`; a build that cannot be read is refused with `index_incompatible`. */
   load(build: LiveBuild, documents: readonly CorpusDocument[]): Promise<LoadedIndex>;
-  /** Takes the store's build lock for one build; a second ingest at once is refused with `conflict`. */
+  /**
+   * Takes the store's build lock for one build. A second ingest at once is refused with `conflict`
+   * (`hnsw`) or waits for the first to finish (`pgvector`, where replicas may start together).
+   */
   lock(): Promise<() => Promise<void>>;
   /** Releases connections; the store cannot be used afterwards. */
   close(): Promise<void>;

@@ -111,10 +111,13 @@ export function pgvectorStore(options: PgvectorStoreOptions): IndexStore {
     load: (build, documents) => using((client) => loadBuild(client, pool, build, documents)),
     async lock() {
       const client = await connect();
-      const { rows } = await client.query<{ taken: boolean }>("SELECT pg_try_advisory_lock($1) AS taken", [BUILD_LOCK]);
-      if (!rows[0]?.taken) {
+      // Waits for another process's build rather than refusing: replicas of a new release starting
+      // together build once, the others then find that build live (see ensureIndex).
+      try {
+        await client.query("SELECT pg_advisory_lock($1)", [BUILD_LOCK]);
+      } catch (error) {
         client.release();
-        throw new RagError("conflict", "Another ingest is writing a build to the database; wait for it to finish, or stop it, and try again.");
+        throw unavailable(error);
       }
       let released = false;
       return async () => {
