@@ -5,6 +5,8 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildTermIndexes, ensureIndex, type EnsureIndexOptions } from "../../src/ingest/buildIndex.js";
 import { loadCorpus } from "../../src/ingest/loadCorpus.js";
+import { hnswFileStore } from "../../src/store/hnswFileStore.js";
+import type { IndexStore } from "../../src/store/indexStore.js";
 import { loadIndex } from "../../src/store/loadIndex.js";
 import type { HnswStore } from "../../src/store/hnswStore.js";
 import { INDEX_FORMAT_VERSION } from "../../src/store/indexManifest.js";
@@ -90,6 +92,20 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(incremental.sentenceVectors).toEqual(whole.sentenceVectors);
     expect((incremental.chunkStore as HnswStore).vectors()).toEqual((whole.chunkStore as HnswStore).vectors());
     expect(incremental.lexicalPostings).toEqual(whole.lexicalPostings);
+  });
+
+  it("builds once when another process published the same build while it waited for the lock", async () => {
+    const files = hnswFileStore(indexDir);
+    let publishedByOther!: () => void;
+    const otherDone = new Promise<void>((resolve) => (publishedByOther = resolve));
+    const waiting: IndexStore = { ...files, lock: async () => (await otherDone, files.lock()) };
+    const first = run({ store: waiting, indexDir: undefined });
+    const other = await run();
+    publishedByOther();
+    const { result, loaded } = await first;
+    expect(result.status).toBe("unchanged");
+    expect(loaded).toBe(0);
+    expect(result.build.id).toBe(other.result.build.id);
   });
 
   it("drops a removed document and keeps the others' vectors, embedding nothing", async () => {
