@@ -30,6 +30,15 @@ export interface RagConfig {
   modelId: string;
   /** int8 `model_quantized.onnx` (true) or fp32 `model.onnx` (false). env MODEL_QUANTIZED */
   quantized: boolean;
+  /** HNSW graph degree (`m`), for the in-process graph and pgvector's index alike; a change rebuilds the index. env HNSW_M */
+  hnswM: number;
+  /** HNSW build beam (`ef_construction`); a change rebuilds the index. env HNSW_EF_CONSTRUCTION */
+  hnswEfConstruction: number;
+  /**
+   * HNSW search beam (`ef_search`; raised to the candidates a query asks for): higher finds more of the true
+   * nearest chunks and costs time. A search setting: a change needs no rebuild. env HNSW_EF_SEARCH
+   */
+  hnswEfSearch: number;
   /** Longest chunk, in characters, cut at sentence boundaries. env CHUNK_MAX_CHARS */
   chunkMaxChars: number;
   /** Most characters two neighbouring chunks share (whole sentences). env CHUNK_OVERLAP_CHARS */
@@ -92,6 +101,9 @@ export interface RagConfig {
 // serves nothing, uses every core.
 const DEFAULT_EMBED_THREADS = 1;
 
+/** The HNSW parameters a build gets unless configured otherwise (`m`, `ef_construction`, `ef_search`), for both stores. */
+export const HNSW_DEFAULTS = { m: 16, efConstruction: 200, efSearch: 64 } as const;
+
 type Parser<T> = (raw: string) => T | undefined;
 
 const asString: Parser<string> = (raw) => (raw.trim() === "" ? undefined : raw.trim());
@@ -125,6 +137,9 @@ const SETTINGS: { [K in keyof RagConfig]: Setting<RagConfig[K]> } = {
   modelsDir: { env: "MODELS_DIR", parse: asPath, expected: "a directory path", fallback: path.join(projectRoot, "models") },
   modelId: { env: "MODEL_ID", parse: asString, expected: "a model id such as Xenova/all-MiniLM-L6-v2", fallback: "Xenova/all-MiniLM-L6-v2" },
   quantized: { env: "MODEL_QUANTIZED", parse: asBoolean, expected: "true or false", fallback: true },
+  hnswM: { env: "HNSW_M", parse: asInteger(2, 100), expected: "an integer from 2 to 100", fallback: HNSW_DEFAULTS.m },
+  hnswEfConstruction: { env: "HNSW_EF_CONSTRUCTION", parse: asInteger(4, 2000), expected: "an integer from 4 to 2000", fallback: HNSW_DEFAULTS.efConstruction },
+  hnswEfSearch: { env: "HNSW_EF_SEARCH", parse: asInteger(1, 1000), expected: "an integer from 1 to 1000", fallback: HNSW_DEFAULTS.efSearch },
   chunkMaxChars: { env: "CHUNK_MAX_CHARS", parse: asInteger(100, 4000), expected: "an integer from 100 to 4000", fallback: 600 },
   chunkOverlapChars: { env: "CHUNK_OVERLAP_CHARS", parse: asInteger(0, 2000), expected: "an integer from 0 to 2000", fallback: 200 },
   defaultK: { env: "DEFAULT_K", parse: asInteger(1, 50), expected: "an integer from 1 to 50", fallback: 5 },

@@ -46,6 +46,23 @@ describe("resolveConfig", () => {
       shutdownTimeoutMs: 10_000,
       port: 3000,
       host: "127.0.0.1",
+      store: "hnsw",
+      databaseUrl: "",
+      databasePoolSize: 10,
+      storePollMs: 2000,
+      hnswM: 16,
+      hnswEfConstruction: 200,
+      hnswEfSearch: 64,
+    });
+  });
+
+  it("needs a database for the pgvector store, naming both variables", () => {
+    expect(() => resolveConfig({}, { STORE: "pgvector" })).toThrow(/store pgvector \(env STORE\) needs databaseUrl \(env DATABASE_URL\)/);
+    expect(() => resolveConfig({}, { STORE: "postgres" })).toThrow(/STORE="postgres" is not hnsw or pgvector/);
+    expect(resolveConfig({}, { STORE: "pgvector", DATABASE_URL: "postgres://db/rag", HNSW_EF_SEARCH: "200" })).toMatchObject({
+      store: "pgvector",
+      databaseUrl: "postgres://db/rag",
+      hnswEfSearch: 200,
     });
   });
 

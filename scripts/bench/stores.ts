@@ -19,6 +19,8 @@
 // microseconds, so what is compared is the stores, not the model; `--embedder model` uses the
 // service's model in its worker (100k chunks then take a long time to embed, twice).
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -108,6 +110,8 @@ async function ingestPhase(work: string, store: StoreName, embedder: EmbedderCho
     chunks: counts.chunks,
     sentences: counts.sentences,
     location: built.dir,
+    hnsw: built.manifest.hnsw,
+    sourceHash,
     ingestSeconds: round(ingestSeconds, 2),
     // Up to the last progress report of each phase; the rest of load() (lexical index, warm-up) is in ingestSeconds only.
     phaseSeconds,
@@ -135,6 +139,7 @@ async function servePhase(work: string, store: StoreName, embedder: EmbedderChoi
     url: `http://127.0.0.1:${address.port}`,
     loadSeconds: round(loadSeconds, 2),
     chunks: loaded.manifest.counts.chunks,
+    sourceHash,
     rssMB: round(process.memoryUsage().rss / 2 ** 20, 1),
   }));
   let stopping = false;
@@ -150,6 +155,22 @@ async function servePhase(work: string, store: StoreName, embedder: EmbedderChoi
   process.on("SIGTERM", stop);
   process.stdin.on("end", stop).on("close", stop).resume();
 }
+
+/**
+ * A hash of every file under src/ as this process loaded it (read at its start, right after its
+ * imports). Each child reports it: a run whose processes loaded different sources (src/ edited
+ * while it ran) says so instead of comparing two versions of the code.
+ */
+const sourceHash = (() => {
+  const hash = createHash("sha256");
+  const root = path.join(repoRoot, "src");
+  const files = readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+  for (const file of files) hash.update(path.relative(root, file)).update("\0").update(readFileSync(file)).update("\0");
+  return hash.digest("hex").slice(0, 16);
+})();
 
 async function directoryBytes(dir: string): Promise<number> {
   let total = 0;
@@ -401,6 +422,8 @@ async function measureSize(targetChunks: number, sizeIndex: number, options: Opt
       }),
     ) as unknown as Record<StoreName, StoreResult>;
     const { hnsw, pgvector } = perStore;
+    const sourceHashes = [...new Set(STORES.flatMap((store) => [ingest[store].sourceHash, serve[store].sourceHash]))];
+    if (sourceHashes.length > 1) log(`WARNING: ${targetChunks} chunks: src/ changed while this size ran (${sourceHashes.join(", ")}); its processes ran different code.`);
     return {
       targetChunks,
       chunks: hnsw.ingest.chunks,
@@ -408,6 +431,8 @@ async function measureSize(targetChunks: number, sizeIndex: number, options: Opt
       documents: corpus.documents,
       corpusChars: corpus.chars,
       ingestOrder: order(sizeIndex),
+      // One entry unless src/ was edited while this size ran (see sourceHash).
+      sourceHashes,
       ratios: {
         ingestSeconds: ratio(pgvector.ingest.ingestSeconds, hnsw.ingest.ingestSeconds),
         searchP50: ratio(pgvector.searchMs.p50, hnsw.searchMs.p50),
@@ -494,7 +519,18 @@ async function main(): Promise<void> {
   });
   await mkdir(path.dirname(out), { recursive: true });
   for (const [i, n] of sizes.entries()) {
-    results.push(await measureSize(n, i, options));
+    // One more try if a size fails: other work on this machine (src/ edited mid-run, a port taken) must not cost the sizes done.
+    const failures: string[] = [];
+    for (;;) {
+      try {
+        results.push({ ...(await measureSize(n, i, options)), failedAttempts: failures });
+        break;
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message : String(error));
+        if (failures.length > 1) throw error;
+        log(`${n} chunks failed (${failures[0]}); trying once more…`);
+      }
+    }
     await writeFile(out, `${JSON.stringify(reportOf(i === sizes.length - 1), null, 2)}\n`);
     log(`${n} chunks done (${seconds(started)} s so far); wrote ${out}`);
   }

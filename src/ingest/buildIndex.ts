@@ -228,7 +228,7 @@ function describeChange(old: IndexManifest, next: IndexSettings): string {
   if (old.model?.id !== next.model.id || old.model?.quantized !== next.model.quantized) return "model changed";
   // Field by field: manifests before the code hash also held a hand-bumped chunking "strategy".
   if (old.chunking?.maxChars !== next.chunking.maxChars || old.chunking?.overlapChars !== next.chunking.overlapChars) return "chunking changed";
-  if (JSON.stringify(old.hnsw) !== JSON.stringify(next.hnsw)) return "HNSW parameters changed";
+  if (old.hnsw?.m !== next.hnsw.m || old.hnsw?.efConstruction !== next.hnsw.efConstruction) return "HNSW parameters changed";
   if (JSON.stringify(old.bm25) !== JSON.stringify(next.bm25)) return "BM25 parameters changed";
   if (old.codeHash !== next.codeHash) return "code that builds the index changed";
   return "index settings changed";

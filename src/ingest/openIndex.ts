@@ -7,7 +7,10 @@ import type { LoadedIndex } from "../store/indexParts.js";
 import { ensureIndex, type EnsureIndexOptions, type EnsureIndexResult, type IngestProgress } from "./buildIndex.js";
 import { corpusOf, loadCorpus, type Corpus } from "./loadCorpus.js";
 
-export type IndexConfig = Pick<RagConfig, "corpusDir" | "indexDir" | "modelId" | "quantized" | "chunkMaxChars" | "chunkOverlapChars">;
+export type IndexConfig = Pick<
+  RagConfig,
+  "corpusDir" | "indexDir" | "modelId" | "quantized" | "chunkMaxChars" | "chunkOverlapChars" | "hnswM" | "hnswEfConstruction" | "hnswEfSearch"
+>;
 
 export interface OpenIndexOptions {
   config: IndexConfig;
@@ -55,21 +58,23 @@ export async function openIndex(options: OpenIndexOptions): Promise<OpenedIndex>
     corpus,
     model: { id: config.modelId, quantized: config.quantized },
     chunking: { maxChars: config.chunkMaxChars, overlapChars: config.chunkOverlapChars },
+    hnsw: { m: config.hnswM, efConstruction: config.hnswEfConstruction, efSearch: config.hnswEfSearch },
     getEmbedder,
     force,
     onProgress,
     mayBuild,
   };
   const result = await ensureIndex(ensureOptions);
+  const search = { efSearch: config.hnswEfSearch };
   try {
-    return { corpus, result, index: await store.load(result.build, corpus.documents) };
+    return { corpus, result, index: await store.load(result.build, corpus.documents, search) };
   } catch (error) {
     if (result.status === "built" || mayBuild === false || !(error instanceof RagError && error.code === "index_incompatible")) throw error;
     const rebuilt: EnsureIndexResult = {
       ...(await ensureIndex({ ...ensureOptions, force: true })),
       reason: `the live build could not be read: ${error.message}`,
     };
-    return { corpus, result: rebuilt, index: await store.load(rebuilt.build, corpus.documents) };
+    return { corpus, result: rebuilt, index: await store.load(rebuilt.build, corpus.documents, search) };
   }
 }
 

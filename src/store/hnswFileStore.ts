@@ -36,7 +36,7 @@ export function hnswFileStore(indexDir: string): IndexStore {
       );
       return live(await saveIndex(indexDir, { ...rest, chunkStore }), parts.manifest);
     },
-    load: (build, documents) => loadIndex(build.id, build.manifest, [...documents]),
+    load: (build, documents, search) => loadIndex(build.id, build.manifest, [...documents], search?.efSearch),
     lock: () => acquireBuildLock(indexDir),
     async close() {},
   };

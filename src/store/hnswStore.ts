@@ -1,4 +1,5 @@
 import hnswlib from "hnswlib-node";
+import { HNSW_DEFAULTS } from "../config.js";
 import { timeSlices } from "../timeSlices.js";
 import { TopHits } from "../topHits.js";
 import { dot } from "../vectors.js";
@@ -14,7 +15,7 @@ export interface HnswParameters {
   efSearch: number;
 }
 
-export const DEFAULT_HNSW: HnswParameters = { m: 16, efConstruction: 200, efSearch: 64 };
+export const DEFAULT_HNSW: HnswParameters = { ...HNSW_DEFAULTS };
 
 // Up to this many vectors, a scan in JavaScript is exact and faster than the
 // graph: hnswlib-node reads each query as a plain array, element by element,

@@ -40,7 +40,8 @@ export function settingsFingerprintOf(settings: Omit<IndexSettings, "corpusHash"
     formatVersion: INDEX_FORMAT_VERSION,
     model: { id: settings.model.id, quantized: settings.model.quantized },
     chunking: { maxChars: settings.chunking.maxChars, overlapChars: settings.chunking.overlapChars },
-    hnsw: { m: settings.hnsw.m, efConstruction: settings.hnsw.efConstruction, efSearch: settings.hnsw.efSearch },
+    // Not efSearch: a search setting, applied when a build is loaded (`IndexStore.load`).
+    hnsw: { m: settings.hnsw.m, efConstruction: settings.hnsw.efConstruction },
     bm25: { k1: settings.bm25.k1, b: settings.bm25.b, delta: settings.bm25.delta },
     codeHash: settings.codeHash,
   });

@@ -62,8 +62,11 @@ export interface IndexStore {
   readReusable(build: LiveBuild): Promise<ReusableParts | undefined>;
   /** Keeps a build and makes it the live one atomically: readers see the old build or the new one, never a part. */
   publish(parts: BuildParts, onProgress?: (progress: StoreProgress) => void): Promise<LiveBuild>;
-  /** Reads a build for serving, span texts from `documents`; a build that cannot be read is refused with `index_incompatible`. */
-  load(build: LiveBuild, documents: readonly CorpusDocument[]): Promise<LoadedIndex>;
+  /**
+   * Reads a build for serving, span texts from `documents`; a build that cannot be read is refused
+   * with `index_incompatible`. `efSearch` sets the vector search's beam (default: the build's).
+   */
+  load(build: LiveBuild, documents: readonly CorpusDocument[], search?: { efSearch?: number }): Promise<LoadedIndex>;
   /**
    * Takes the store's build lock for one build. A second ingest at once is refused with `conflict`
    * (`hnsw`) or waits for the first to finish (`pgvector`, where replicas may start together).

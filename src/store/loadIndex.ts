@@ -12,7 +12,7 @@ import type { LoadedIndex, StoredArray } from "./indexParts.js";
 import { storedArrayOf, type StoredArrayType } from "./storedArrays.js";
 
 /** Reads a build into memory, restoring span texts from the corpus it was built from. */
-export async function loadIndex(dir: string, manifest: IndexManifest, documents: CorpusDocument[]): Promise<LoadedIndex> {
+export async function loadIndex(dir: string, manifest: IndexManifest, documents: CorpusDocument[], efSearch = manifest.hnsw.efSearch): Promise<LoadedIndex> {
   assertCompatible(manifest, dir);
   // No advice to rebuild: every entry point (see `openIndex`) rebuilds a build it cannot read.
   const refuse = (what: string) => new RagError("index_incompatible", `Index ${dir} ${what}.`);
@@ -76,7 +76,7 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   };
   let chunkStore: HnswStore;
   try {
-    chunkStore = await HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, manifest.hnsw);
+    chunkStore = await HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, { ...manifest.hnsw, efSearch });
   } catch (error) {
     // hnswlib reports a missing, cut or garbled graph with a plain Error.
     throw incomplete(`${BUILD_FILES.chunkVectors} could not be read: ${(error as Error).message}`);

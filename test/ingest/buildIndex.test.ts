@@ -108,6 +108,12 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect(result.build.id).toBe(other.result.build.id);
   });
 
+  it("rebuilds when the graph's m or ef_construction changes, not when ef_search (a search setting) does", async () => {
+    await run();
+    expect((await run({ hnsw: { m: 16, efConstruction: 200, efSearch: 300 } })).result.status).toBe("unchanged");
+    expect((await run({ hnsw: { m: 8, efConstruction: 200, efSearch: 64 } })).result.reason).toBe("HNSW parameters changed");
+  });
+
   it("drops a removed document and keeps the others' vectors, embedding nothing", async () => {
     await run();
     await rm(path.join(corpusDir, "b.txt"));

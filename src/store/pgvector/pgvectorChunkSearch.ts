@@ -6,7 +6,7 @@ import { vectorText } from "./insertBuildRows.js";
 /**
  * Nearest chunks of one build, found by Postgres through the build's HNSW
  * index (see `chunkIndexName`). The search beam (`hnsw.ef_search`) is the
- * build's `efSearch`, raised to `k` when more results are asked for: pgvector
+ * configured `efSearch`, raised to `k` when more results are asked for: pgvector
  * returns at most `ef_search` rows.
  */
 export class PgvectorChunkSearch implements VectorStore {

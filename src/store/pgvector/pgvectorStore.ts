@@ -108,7 +108,7 @@ export function pgvectorStore(options: PgvectorStoreOptions): IndexStore {
         await dropBuildsExcept(client, [id, previous]).catch(() => undefined);
         return live(id, parts.manifest);
       }),
-    load: (build, documents) => using((client) => loadBuild(client, pool, build, documents)),
+    load: (build, documents, search) => using((client) => loadBuild(client, pool, build, documents, search?.efSearch ?? build.manifest.hnsw.efSearch)),
     async lock() {
       const client = await connect();
       // Waits for another process's build rather than refusing: replicas of a new release starting
@@ -227,7 +227,7 @@ async function readReusable(client: pg.PoolClient, build: LiveBuild): Promise<Re
   };
 }
 
-async function loadBuild(client: pg.PoolClient, pool: pg.Pool, build: LiveBuild, documents: readonly CorpusDocument[]) {
+async function loadBuild(client: pg.PoolClient, pool: pg.Pool, build: LiveBuild, documents: readonly CorpusDocument[], efSearch: number) {
   const { manifest } = build;
   const id = Number(build.id);
   const refuse = (what: string) => new RagError("index_incompatible", `${build.location} ${what}.`);
@@ -292,7 +292,7 @@ async function loadBuild(client: pg.PoolClient, pool: pg.Pool, build: LiveBuild,
     chunks,
     sentences,
     sentenceVectors: { dimensions: dims, codes, scales },
-    chunkStore: new PgvectorChunkSearch(pool, id, dims, chunks.length, manifest.hnsw.efSearch),
+    chunkStore: new PgvectorChunkSearch(pool, id, dims, chunks.length, efSearch),
     vocabulary,
     lexicalPostings,
     lexicalForward: await forwardIndexOf(lexicalPostings),
