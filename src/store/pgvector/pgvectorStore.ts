@@ -262,7 +262,7 @@ async function loadBuild(client: pg.PoolClient, pool: pg.Pool, build: LiveBuild,
     if (row.embedding_codes.length !== dims) throw refuse(`is incomplete (sentence ${i} has ${row.embedding_codes.length} vector components)`);
     codes.set(new Int8Array(row.embedding_codes.buffer, row.embedding_codes.byteOffset, dims), i * dims);
     scales[i] = row.embedding_scale;
-    termIds.push(...row.term_ids);
+    for (const term of row.term_ids) termIds.push(term);
     termOffsets[i + 1] = termIds.length;
   }
   const termRows = (await client.query<{ term: string; chunk_rows: number[]; scores: number[] }>(
@@ -276,8 +276,11 @@ async function loadBuild(client: pg.PoolClient, pool: pg.Pool, build: LiveBuild,
   const postingScores: number[] = [];
   for (const [t, row] of termRows.entries()) {
     if (row.chunk_rows.length !== row.scores.length) throw refuse(`is incomplete (term ${t} has ${row.chunk_rows.length} chunks and ${row.scores.length} scores)`);
-    postingIds.push(...row.chunk_rows);
-    postingScores.push(...row.scores);
+    // A loop, not push(...run): a common word's run can hold more chunks than a call takes arguments.
+    for (let i = 0; i < row.chunk_rows.length; i++) {
+      postingIds.push(row.chunk_rows[i]!);
+      postingScores.push(row.scores[i]!);
+    }
     postingOffsets[t + 1] = postingIds.length;
   }
   const lexicalPostings = { offsets: postingOffsets, ids: Int32Array.from(postingIds), scores: Float32Array.from(postingScores), chunkCount: chunks.length };
