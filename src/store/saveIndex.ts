@@ -1,26 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Span } from "../types.js";
-import type { QuantizedRows } from "../vectors.js";
 import { BUILD_FILES, publishBuild } from "./buildFiles.js";
 import type { HnswStore } from "./hnswStore.js";
-import type { IndexManifest } from "./indexManifest.js";
-import type { StoredDocument } from "./storedDocuments.js";
-import type { ForwardIndex, LexicalPostings, SentenceTerms, StoredArray, Vocabulary } from "./indexParts.js";
+import type { StoredArray } from "./indexParts.js";
+import type { BuildParts } from "./indexStore.js";
 import { encodeSpans } from "./spanRefs.js";
 
-export interface IndexParts {
-  manifest: IndexManifest;
-  documents: StoredDocument[];
-  chunkStore: HnswStore;
-  chunks: Span[];
-  sentences: Span[];
-  sentenceVectors: QuantizedRows;
-  vocabulary: Vocabulary;
-  lexicalPostings: LexicalPostings;
-  lexicalForward: ForwardIndex;
-  sentenceTerms: SentenceTerms;
-}
+/** What a file build holds: the build's parts, the chunk vectors as their graph. */
+export type IndexParts = Omit<BuildParts, "chunkVectors"> & { chunkStore: HnswStore };
 
 const bytesOf = (v: StoredArray) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 
