@@ -3,11 +3,11 @@
 // The two index stores side by side on the same synthetic corpora (syntheticCorpus.ts, seed 1):
 // `hnsw` (files under INDEX_DIR, chunk vectors searched in-process by hnswlib) and `pgvector`
 // (Postgres; chunk vectors searched by its HNSW index). For every size:
-// - ingest: `rag.load()` on an empty store, in a fresh process per store, timed whole;
-// - /v1/search latency over HTTP, one request at a time, from two service processes
-//   (one per store, `createApp` as `npm start` mounts it, query cache off so every query is
-//   embedded), the same queries sent to both in alternating blocks so that the machine's
-//   drift hits both alike;
+// - ingest: `rag.load()` on an empty store, timed whole, in a fresh service process per store,
+//   which then serves what it built over HTTP (as `npm start` on an empty store does);
+// - /v1/search latency over HTTP, one request at a time, from those two service processes
+//   (`createApp` as `npm start` mounts it, query cache off so every query is embedded), the
+//   same queries sent to both in alternating blocks so that the machine's drift hits both alike;
 // - /v1/search throughput at 8 connections (autocannon, throughput.ts), alternating
 //   hnsw, pgvector, pgvector, hnsw, …;
 // - pgvector / hnsw for each.
@@ -77,10 +77,22 @@ function ragFor(work: string, store: StoreName, embedder: EmbedderChoice, databa
 }
 
 // ---------------------------------------------------------------------------------------------
-// Child phases: each runs in a fresh process and prints JSON lines on stdout.
+// The child: one service process per store and size, as `npm start` runs on an empty store.
 
-/** Builds the index of `work`'s corpus into an empty `store`, timing `rag.load()` whole: prints one JSON line. */
-async function ingestPhase(work: string, store: StoreName, embedder: EmbedderChoice, databaseUrl: string | undefined): Promise<void> {
+const cpuSeconds = () => {
+  const usage = process.resourceUsage();
+  return round((usage.userCPUTime + usage.systemCPUTime) / 1e6, 2);
+};
+
+/**
+ * Builds the index of `work`'s corpus into an empty `store`, timing `rag.load()` whole, and prints
+ * one JSON line of it; then serves that build over HTTP on an ephemeral port and prints a second
+ * line with its URL. Building and serving in one process is what a service started on an empty
+ * store does, and it keeps the code that built the index the code that serves it (this machine's
+ * src/ may be edited while a run takes minutes: a fresh process would then rebuild). Stops on
+ * SIGTERM or when its stdin closes, printing a last line with its CPU time and memory.
+ */
+async function servicePhase(work: string, store: StoreName, embedder: EmbedderChoice, databaseUrl: string | undefined): Promise<void> {
   const rag = ragFor(work, store, embedder, databaseUrl);
   const report = progressReporter();
   // Seconds in each phase of the build, from its first progress report to the next phase's.
@@ -103,7 +115,7 @@ async function ingestPhase(work: string, store: StoreName, embedder: EmbedderCho
   if (phase) phaseSeconds[phase] = round((phaseSeconds[phase] ?? 0) + (performance.now() - phaseStarted) / 1000, 2);
   if (built.status !== "built") throw new Error(`The ${store} store was not empty: load() found ${built.dir} (${built.status}).`);
   const { counts } = built.manifest;
-  const usage = process.resourceUsage();
+  const cpuAfterIngest = cpuSeconds();
   console.log(JSON.stringify({
     store,
     documents: counts.documents,
@@ -115,39 +127,23 @@ async function ingestPhase(work: string, store: StoreName, embedder: EmbedderCho
     ingestSeconds: round(ingestSeconds, 2),
     // Up to the last progress report of each phase; the rest of load() (lexical index, warm-up) is in ingestSeconds only.
     phaseSeconds,
-    serviceCpuSeconds: round((usage.userCPUTime + usage.systemCPUTime) / 1e6, 2),
-    servicePeakRssMB: round(usage.maxRSS / 1024, 1),
+    serviceCpuSeconds: cpuAfterIngest,
+    servicePeakRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
     ...(store === "hnsw" && { indexBytes: await directoryBytes(path.join(work, "index")) }),
   }));
-  await rag.close();
-}
 
-/** Loads the build `ingestPhase` made and serves it over HTTP on an ephemeral port: prints `{url, loadSeconds, …}` once ready. */
-async function servePhase(work: string, store: StoreName, embedder: EmbedderChoice, databaseUrl: string | undefined): Promise<void> {
-  const rag = ragFor(work, store, embedder, databaseUrl);
-  const started = performance.now();
-  const loaded = await rag.load();
-  const loadSeconds = (performance.now() - started) / 1000;
-  if (loaded.status === "built") throw new Error(`The ${store} store had no build to serve; the serve phase built one (${loaded.reason}).`);
   const app = createApp(rag, (message) => process.stderr.write(`${store} service: ${message}\n`));
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(0, "127.0.0.1", () => resolve(listening)).once("error", reject);
   });
   const address = server.address() as AddressInfo;
-  console.log(JSON.stringify({
-    store,
-    url: `http://127.0.0.1:${address.port}`,
-    loadSeconds: round(loadSeconds, 2),
-    chunks: loaded.manifest.counts.chunks,
-    sourceHash,
-    rssMB: round(process.memoryUsage().rss / 2 ** 20, 1),
-  }));
+  const cpuAtReady = cpuSeconds();
+  console.log(JSON.stringify({ store, url: `http://127.0.0.1:${address.port}`, rssMB: round(process.memoryUsage().rss / 2 ** 20, 1) }));
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    const usage = process.resourceUsage();
-    const last = JSON.stringify({ serviceCpuSeconds: round((usage.userCPUTime + usage.systemCPUTime) / 1e6, 2), rssMB: round(process.memoryUsage().rss / 2 ** 20, 1) });
+    const last = JSON.stringify({ servingCpuSeconds: round(cpuSeconds() - cpuAtReady, 2), rssMB: round(process.memoryUsage().rss / 2 ** 20, 1) });
     server.closeAllConnections();
     server.close();
     void rag.close().finally(() => process.stdout.write(`${last}\n`, () => process.exit(0)));
@@ -245,15 +241,6 @@ function startChild(script: string, childArgs: string[]): JsonChild {
   };
 }
 
-/** Runs a phase of this script to its end and returns the last JSON line it printed. */
-async function runPhase(childArgs: string[]): Promise<Json> {
-  const child = startChild(self, childArgs);
-  const code = await child.exited;
-  const last = await child.stop();
-  if (code !== 0 || !last) throw new Error(`stores phase ${childArgs.join(" ")} exited with ${code}`);
-  return last;
-}
-
 const seconds = (since: number) => round((performance.now() - since) / 1000, 1);
 const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
 const median = (values: number[]) => {
@@ -324,7 +311,8 @@ interface StoreResult {
   requestsPerSecond: number;
 }
 
-async function measureSize(targetChunks: number, sizeIndex: number, options: Options): Promise<Json> {
+/** Measures one size; what it has measured so far is also put in `partial`, for a report of a size that fails midway. */
+async function measureSize(targetChunks: number, sizeIndex: number, options: Options, partial: Json): Promise<Json> {
   const sizeStarted = performance.now();
   const loadBefore = os.loadavg().map((x) => round(x, 2));
   const timings: Record<string, number> = {};
@@ -343,28 +331,24 @@ async function measureSize(targetChunks: number, sizeIndex: number, options: Opt
     timings.postgresStartSeconds = seconds(t);
     log(`${targetChunks} chunks: Postgres (PGlite) at ${databaseUrl}`);
 
-    // Ingest, each store into an empty one, in a fresh process; which goes first alternates by size.
+    // Ingest, each store into an empty one, by a fresh service process that then serves it; which goes first alternates by size.
     const order = (i: number) => (i % 2 === 0 ? STORES : [...STORES].reverse());
     const ingest = {} as Record<StoreName, StoreResult["ingest"]>;
+    const servers = {} as Record<StoreName, JsonChild>;
+    const serve = {} as Record<StoreName, Json & { url: string }>;
     for (const store of order(sizeIndex)) {
       log(`${targetChunks} chunks: ingesting into ${store}…`);
       t = performance.now();
-      ingest[store] = (await runPhase(["--ingest", store, "--work", work, "--embedder", options.embedder, "--database-url", databaseUrl])) as StoreResult["ingest"];
+      servers[store] = startChild(self, ["--service", store, "--work", work, "--embedder", options.embedder, "--database-url", databaseUrl]);
+      children.push(servers[store]);
+      ingest[store] = (await servers[store].next()) as StoreResult["ingest"];
+      partial[`${store}Ingest`] = ingest[store];
       timings[`${store}IngestWallSeconds`] = seconds(t);
       log(`${targetChunks} chunks: ${store} ingest took ${ingest[store].ingestSeconds} s`);
-    }
-    const database = await databaseFacts(databaseUrl);
-
-    // One service process per store, both up for the whole measurement.
-    t = performance.now();
-    const servers = {} as Record<StoreName, JsonChild>;
-    const serve = {} as Record<StoreName, Json & { url: string }>;
-    for (const store of STORES) {
-      servers[store] = startChild(self, ["--serve", store, "--work", work, "--embedder", options.embedder, "--database-url", databaseUrl]);
-      children.push(servers[store]);
       serve[store] = (await servers[store].next()) as Json & { url: string };
     }
-    timings.serviceStartSeconds = seconds(t);
+    const database = await databaseFacts(databaseUrl);
+    partial.database = database;
     const urls = { hnsw: serve.hnsw.url, pgvector: serve.pgvector.url };
 
     // Sequential latency, the same queries to both, in blocks whose order alternates.
@@ -382,6 +366,7 @@ async function measureSize(targetChunks: number, sizeIndex: number, options: Opt
       blockRatios.push(median(block.pgvector) / median(block.hnsw));
     }
     timings.latencySeconds = seconds(t);
+    partial.searchMs = { hnsw: summarize(times.hnsw), pgvector: summarize(times.pgvector) };
     log(`${targetChunks} chunks: search p50 hnsw ${summarize(times.hnsw).p50} ms, pgvector ${summarize(times.pgvector).p50} ms`);
 
     t = performance.now();
@@ -396,6 +381,7 @@ async function measureSize(targetChunks: number, sizeIndex: number, options: Opt
         log(`${targetChunks} chunks: throughput of ${store} at ${CONNECTIONS} connections for ${options.seconds} s (round ${r + 1})…`);
         const [result] = await runThroughput({ url: urls[store], path: "/v1/search", connections: [CONNECTIONS], durationSeconds: options.seconds, queries: questions });
         throughput[store].push(result!);
+        partial.throughput = throughput;
       }
     }
     timings.throughputSeconds = seconds(t);
@@ -422,7 +408,7 @@ async function measureSize(targetChunks: number, sizeIndex: number, options: Opt
       }),
     ) as unknown as Record<StoreName, StoreResult>;
     const { hnsw, pgvector } = perStore;
-    const sourceHashes = [...new Set(STORES.flatMap((store) => [ingest[store].sourceHash, serve[store].sourceHash]))];
+    const sourceHashes = [...new Set(STORES.map((store) => ingest[store].sourceHash))];
     if (sourceHashes.length > 1) log(`WARNING: ${targetChunks} chunks: src/ changed while this size ran (${sourceHashes.join(", ")}); its processes ran different code.`);
     return {
       targetChunks,
@@ -497,6 +483,7 @@ async function main(): Promise<void> {
   log(POSTGRES_NOTE);
 
   const results: Json[] = [];
+  const failed: Json[] = [];
   const reportOf = (complete: boolean) => ({
     measuredAt: new Date().toISOString(),
     command: `npx tsx scripts/bench/stores.ts ${args.join(" ")}`.trim(),
@@ -514,22 +501,21 @@ async function main(): Promise<void> {
     },
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` },
     sizes: results,
+    failedSizes: failed,
     table: markdownTable(results),
     totalSeconds: seconds(started),
   });
   await mkdir(path.dirname(out), { recursive: true });
   for (const [i, n] of sizes.entries()) {
-    // One more try if a size fails: other work on this machine (src/ edited mid-run, a port taken) must not cost the sizes done.
-    const failures: string[] = [];
-    for (;;) {
-      try {
-        results.push({ ...(await measureSize(n, i, options)), failedAttempts: failures });
-        break;
-      } catch (error) {
-        failures.push(error instanceof Error ? error.message : String(error));
-        if (failures.length > 1) throw error;
-        log(`${n} chunks failed (${failures[0]}); trying once more…`);
-      }
+    // A size that fails is reported with what it measured, and the run goes on: the sizes done must not be lost.
+    const partial: Json = {};
+    try {
+      results.push(await measureSize(n, i, options, partial));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${n} chunks FAILED: ${message}`);
+      failed.push({ targetChunks: n, error: message, measured: partial });
+      process.exitCode = 1;
     }
     await writeFile(out, `${JSON.stringify(reportOf(i === sizes.length - 1), null, 2)}\n`);
     log(`${n} chunks done (${seconds(started)} s so far); wrote ${out}`);
@@ -551,6 +537,7 @@ async function main(): Promise<void> {
       "",
       `Agreement of the two stores' results: ${agreement}.`,
       ...(failures.length ? [`Failed requests: ${failures.join("; ")}.`] : []),
+      ...failed.map((f) => `FAILED ${f.targetChunks} chunks: ${f.error} (measured before it failed: ${JSON.stringify(f.measured)})`),
       `Wrote ${out} in ${report.totalSeconds} s.`,
     ].join("\n"),
   );
@@ -563,10 +550,8 @@ const storeArg = (name: string) => {
   return value;
 };
 const embedderArg = (option("--embedder") ?? "hashing") as EmbedderChoice;
-if (work && args.includes("--ingest")) {
-  await ingestPhase(work, storeArg("--ingest"), embedderArg, option("--database-url"));
-} else if (work && args.includes("--serve")) {
-  await servePhase(work, storeArg("--serve"), embedderArg, option("--database-url"));
+if (work && args.includes("--service")) {
+  await servicePhase(work, storeArg("--service"), embedderArg, option("--database-url"));
 } else {
   await main();
 }

@@ -74,7 +74,8 @@ export function pgvectorStore(options: PgvectorStoreOptions): IndexStore {
         );
         return rows[0] ? live(rows[0].id, rows[0].manifest) : null;
       }),
-    readDocuments: (build) => using((client) => readDocuments(client, Number(build.id))).catch(() => undefined),
+    // A database error is an error here, not "no documents": a replica must not fall back to its folder.
+    readDocuments: (build) => using((client) => readDocuments(client, Number(build.id))),
     readReusable: (build) => using((client) => readReusable(client, build)).catch(() => undefined),
     publish: (parts, onProgress) =>
       using(async (client) => {
