@@ -56,7 +56,10 @@ export interface IndexStore {
   readonly kind: "hnsw" | "pgvector";
   /** The live build, or null when there is none or it cannot be read. */
   current(): Promise<LiveBuild | null>;
-  /** A build's documents with their texts, or undefined when they cannot be read (then nothing of it is reused). */
+  /**
+   * A build's documents with their texts, or undefined when they are missing or damaged (then nothing
+   * of it is reused); a store that cannot be reached throws.
+   */
   readDocuments(build: LiveBuild): Promise<StoredDocument[] | undefined>;
   /** What of a build an incremental build keeps, or undefined when any part of it cannot be read. */
   readReusable(build: LiveBuild): Promise<ReusableParts | undefined>;
