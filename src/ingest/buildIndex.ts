@@ -141,10 +141,15 @@ async function build(
       counts[before ? "changed" : "added"]++;
       const docSentences = splitSentences(doc.docId, doc.text);
       const docChunks = chunkSentences(doc.text, docSentences, options.chunking);
-      chunks.push(...docChunks);
-      sentences.push(...docSentences);
-      chunkVectors.push(...docChunks.map(() => undefined));
-      sentenceVectors.push(...docSentences.map(() => undefined));
+      // Loops, not push(...all): a document of 200k sentences is more than one call takes arguments.
+      for (const chunk of docChunks) {
+        chunks.push(chunk);
+        chunkVectors.push(undefined);
+      }
+      for (const sentence of docSentences) {
+        sentences.push(sentence);
+        sentenceVectors.push(undefined);
+      }
     }
     documents.push({ ...doc, chunkRows: [firstChunk, chunks.length], sentenceRows: [firstSentence, sentences.length] });
   }

@@ -72,7 +72,7 @@ export function splitSentences(docId: string, text: string): Span[] {
     // Soft wraps read as spaces (same length, so offsets hold): ICU breaks after every newline.
     const flat = text.slice(block.start, block.end).replace(/[\r\n]/g, " ");
     let previous: Span | undefined;
-    for (const segment of segmenter.segment(flat)) {
+    for (const segment of sentenceSegments(flat)) {
       let start = block.start + segment.index;
       let end = start + segment.segment.length;
       while (start < end && /\s/.test(text[start]!)) start++;
@@ -87,6 +87,33 @@ export function splitSentences(docId: string, text: string): Span[] {
     }
   }
   return spans;
+}
+
+// Walking ICU's segments of one string costs time that grows with the square of its length (a 700 KB
+// paragraph: 20 s), so a long paragraph is segmented a window at a time.
+const SEGMENT_WINDOW = 4096;
+
+/**
+ * ICU's sentence segments of `flat`, the same as `segmenter.segment(flat)`: a
+ * window's last two segments are left for the next window, which starts where
+ * they did, so every break kept was decided with the text after it in view.
+ */
+export function* sentenceSegments(flat: string, window = SEGMENT_WINDOW): Generator<{ index: number; segment: string }> {
+  for (let from = 0; from < flat.length; ) {
+    let size = window;
+    let segments: { index: number; segment: string }[];
+    // A window of fewer than three segments (one very long sentence) grows until it holds three or the rest.
+    for (;;) {
+      segments = [...segmenter.segment(flat.slice(from, from + size))];
+      if (from + size >= flat.length || segments.length >= 3) break;
+      size *= 2;
+    }
+    const last = from + size >= flat.length;
+    const kept = last ? segments : segments.slice(0, -2);
+    for (const s of kept) yield { index: from + s.index, segment: s.segment };
+    if (last) return;
+    from += segments.at(-2)!.index;
+  }
 }
 
 /** The document's layout units in order; sentences never cross their bounds. */

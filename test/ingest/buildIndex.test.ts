@@ -114,6 +114,12 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     expect((await run({ hnsw: { m: 8, efConstruction: 200, efSearch: 64 } })).result.reason).toBe("HNSW parameters changed");
   });
 
+  it("ingests a document of 150,000 sentences (more than one call takes arguments)", async () => {
+    await writeFile(path.join(corpusDir, "b.txt"), Array.from({ length: 150_000 }, (_, i) => `Line ${i} ends here.`).join("\n\n"));
+    const { result } = await run();
+    expect(result.manifest.counts.sentences).toBeGreaterThan(150_000);
+  }, 120_000);
+
   it("drops a removed document and keeps the others' vectors, embedding nothing", async () => {
     await run();
     await rm(path.join(corpusDir, "b.txt"));

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCorpus } from "../../src/ingest/loadCorpus.js";
-import { splitSentences, textBlocks } from "../../src/ingest/sentences.js";
+import { sentenceSegments, splitSentences, textBlocks } from "../../src/ingest/sentences.js";
 import { textForModel } from "../../src/ingest/textForModel.js";
 import type { CorpusDocument, Span } from "../../src/types.js";
 
@@ -252,5 +252,28 @@ describe("textForModel", () => {
   it("returns text without line breaks as it is", () => {
     const text = "Japan’s well-known support.";
     expect(textForModel(text)).toBe(text);
+  });
+});
+
+describe("sentenceSegments: a long paragraph a window at a time", () => {
+  const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
+  const whole = (flat: string) => [...segmenter.segment(flat)].map((s) => [s.index, s.segment]);
+
+  it("gives exactly ICU's segments of the whole string, whatever the window", () => {
+    const tricky = Array.from(
+      { length: 400 },
+      (_, i) => `Mr. Smith met Dr. J. R. Doe at ${i}.5 p.m. on Jan. ${1 + (i % 28)} ("It's fine," he said.) ${i % 7 === 0 ? "Really?! " : ""}The U.S. agreed. `,
+    ).join(" ");
+    for (const window of [16, 64, 500, 4096]) expect([...sentenceSegments(tricky, window)].map((s) => [s.index, s.segment])).toEqual(whole(tricky));
+    const oneLongSentence = "word ".repeat(5000) + "end. Next one.";
+    expect([...sentenceSegments(oneLongSentence, 64)].map((s) => [s.index, s.segment])).toEqual(whole(oneLongSentence));
+  });
+
+  it("splits a paragraph of 40,000 sentences (1.3 MB), which ICU in one piece cannot", () => {
+    const text = Array.from({ length: 40_000 }, (_, i) => `Sentence ${i} is about the U.S. economy.`).join(" ");
+    const spans = splitSentences("big", text);
+    expect(spans).toHaveLength(40_000);
+    expect(spans[39_999]!.text).toBe("Sentence 39999 is about the U.S. economy.");
+    for (const s of spans) expect(text.slice(s.start, s.end)).toBe(s.text);
   });
 });
