@@ -51,7 +51,10 @@ export function pgvectorStore(options: PgvectorStoreOptions): IndexStore {
       await ready;
     } catch (error) {
       client.release();
-      throw error instanceof RagError ? error : unavailable(error);
+      // Reached, but the schema could not be made: most often a role not allowed to CREATE EXTENSION vector.
+      throw error instanceof RagError
+        ? error
+        : new RagError("store_unavailable", `The database (DATABASE_URL) could not be migrated: ${(error as Error).message}`, { cause: error });
     }
     return client;
   };
