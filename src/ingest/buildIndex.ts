@@ -81,24 +81,23 @@ export async function ensureIndex(options: EnsureIndexOptions): Promise<EnsureIn
   const fingerprint = fingerprintOf(settings);
   const settingsFingerprint = settingsFingerprintOf(settings);
   const store = storeOf(options);
+  const sameFormat = (build: LiveBuild | null) => build?.manifest.formatVersion === INDEX_FORMAT_VERSION;
+  const unchanged = (build: LiveBuild | null): EnsureIndexResult | undefined =>
+    !options.force && build && sameFormat(build) && build.manifest.fingerprint === fingerprint
+      ? { status: "unchanged", build, dir: build.location, manifest: build.manifest }
+      : undefined;
   const current = await store.current();
-  const sameFormat = current?.manifest.formatVersion === INDEX_FORMAT_VERSION;
-  if (!options.force && current && sameFormat && current.manifest.fingerprint === fingerprint) {
-    return { status: "unchanged", build: current, dir: current.location, manifest: current.manifest };
-  }
+  const kept = unchanged(current);
+  if (kept) return kept;
   if (options.mayBuild === false) {
-    const why = current ? (sameFormat ? describeChange(current.manifest, settings) : `index format ${current.manifest.formatVersion} → ${INDEX_FORMAT_VERSION}`) : "there is no live build";
+    const why = current ? describeChange(current.manifest, settings) : "there is no live build";
     throw new RagError("index_incompatible", `${current?.location ?? "The store"} does not match this service (${why}); run npm run ingest to rebuild it.`);
   }
   const release = await store.lock();
   try {
     // A shared store's lock waits for another process's build; what it published may be this very build.
     const latest = await store.current();
-    const latestSameFormat = latest?.manifest.formatVersion === INDEX_FORMAT_VERSION;
-    if (!options.force && latest && latestSameFormat && latest.manifest.fingerprint === fingerprint) {
-      return { status: "unchanged", build: latest, dir: latest.location, manifest: latest.manifest };
-    }
-    return await build(store, options, settings, fingerprint, settingsFingerprint, latest, latestSameFormat);
+    return unchanged(latest) ?? (await build(store, options, settings, fingerprint, settingsFingerprint, latest, sameFormat(latest)));
   } finally {
     await release();
   }
