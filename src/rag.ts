@@ -148,7 +148,7 @@ export function createRag(options: RagOptions = {}): Rag {
    * is asked again at the next tick.
    */
   function follow(): void {
-    if (follower || store?.kind !== "pgvector" || config.storePollMs === 0) return;
+    if (follower || !store?.shared || config.storePollMs === 0) return;
     let checking = false;
     follower = setInterval(() => {
       if (checking) return;
@@ -255,7 +255,7 @@ export function createRag(options: RagOptions = {}): Rag {
       authorize(config, upload.token);
       return change(async (state) => {
         const checked = await checkUpload(config, upload, state.corpus.documents);
-        if (store?.kind === "pgvector") {
+        if (store?.shared) {
           const { corpus, replaced } = corpusWithUpload(state.corpus, checked);
           return { corpus, docId: checked.docId, status: replaced ? "replaced" : "added" };
         }
@@ -271,7 +271,7 @@ export function createRag(options: RagOptions = {}): Rag {
         if (state.corpus.documents.length === 1) {
           throw new RagError("conflict", `${docId} is the corpus's only document; add another before deleting it (a service needs at least one document).`);
         }
-        if (store?.kind === "pgvector") return { corpus: corpusWithout(state.corpus, docId), docId, status: "deleted" };
+        if (store?.shared) return { corpus: corpusWithout(state.corpus, docId), docId, status: "deleted" };
         await checkRemoval(config.corpusDir, document);
         return { undo: await removeCorpusFile(config.corpusDir, document.file), docId, status: "deleted" };
       });

@@ -54,7 +54,7 @@ export async function loadService({ config, store, documents: source, mayBuild, 
   const { corpus, result, index } = await openIndex({
     config,
     store,
-    documents: source ?? (store.kind === "pgvector" ? "live" : "folder"),
+    documents: source ?? (store.shared ? "live" : "folder"),
     mayBuild,
     force,
     getEmbedder: async () => (await model).embedder,

@@ -9,6 +9,7 @@ import { loadIndex } from "./loadIndex.js";
 import { saveIndex } from "./saveIndex.js";
 import { decodeSpan, readSpanFiles, spanCount, spansProblem } from "./spanRefs.js";
 import { storedArrayOf } from "./storedArrays.js";
+import { rememberLast } from "./rememberLast.js";
 import { readStoredDocuments, type StoredDocument } from "./storedDocuments.js";
 
 /**
@@ -17,12 +18,10 @@ import { readStoredDocuments, type StoredDocument } from "./storedDocuments.js";
  * rename (see `publishBuild`); the folder's lock file keeps ingests apart.
  */
 export function hnswFileStore(indexDir: string): IndexStore {
-  // Parsed at most once per build: the corpus loader (extracted texts) and an incremental build (spans) both read it.
-  const parsed = new Map<string, Promise<StoredDocument[] | undefined>>();
-  const readDocuments = (dir: string) => parsed.get(dir) ?? parsed.set(dir, readStoredDocuments(dir)).get(dir)!;
+  const readDocuments = rememberLast(readStoredDocuments);
   const live = (dir: string, manifest: LiveBuild["manifest"]): LiveBuild => ({ id: dir, location: dir, manifest });
   return {
-    kind: "hnsw",
+    shared: false,
     async current() {
       const found = await readCurrentBuild(indexDir);
       return found && live(found.dir, found.manifest);

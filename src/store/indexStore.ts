@@ -53,7 +53,12 @@ export interface StoreProgress {
  * in-process or in the database is the store's business (`LoadedIndex.chunkStore`).
  */
 export interface IndexStore {
-  readonly kind: "hnsw" | "pgvector";
+  /**
+   * Whether the store is shared by several processes and is the record of the documents (`pgvector`):
+   * then a process serves the store's own documents, follows the builds others publish, and makes
+   * document changes in the store. Otherwise (`hnsw`) the corpus folder is the record.
+   */
+  readonly shared: boolean;
   /** The live build, or null when there is none or it cannot be read. */
   current(): Promise<LiveBuild | null>;
   /**

@@ -11,6 +11,7 @@ import type { StoredDocument } from "../storedDocuments.js";
 import { chunkIndexName, migrate } from "./migrations.js";
 import { PgvectorChunkSearch } from "./pgvectorChunkSearch.js";
 import { insertBuildRows } from "./insertBuildRows.js";
+import { rememberLast } from "../rememberLast.js";
 
 export interface PgvectorStoreOptions {
   /** A Postgres connection string. */
@@ -66,10 +67,11 @@ export function pgvectorStore(options: PgvectorStoreOptions): IndexStore {
       client.release();
     }
   };
+  const documentsOf = rememberLast((id) => using((client) => readDocuments(client, Number(id))));
   const live = (id: number, manifest: IndexManifest): LiveBuild => ({ id: String(id), location: `postgres build ${id}`, manifest });
 
   return {
-    kind: "pgvector",
+    shared: true,
     current: () =>
       using(async (client) => {
         const { rows } = await client.query<{ id: number; manifest: IndexManifest }>(
@@ -78,8 +80,15 @@ export function pgvectorStore(options: PgvectorStoreOptions): IndexStore {
         return rows[0] ? live(rows[0].id, rows[0].manifest) : null;
       }),
     // A database error is an error here, not "no documents": a replica must not fall back to its folder.
-    readDocuments: (build) => using((client) => readDocuments(client, Number(build.id))),
-    readReusable: (build) => using((client) => readReusable(client, build)).catch(() => undefined),
+    readDocuments: (build) => documentsOf(build.id),
+    readReusable: async (build) => {
+      try {
+        const documents = await documentsOf(build.id);
+        return await using((client) => readReusable(client, build, documents));
+      } catch {
+        return undefined;
+      }
+    },
     publish: (parts, onProgress) =>
       using(async (client) => {
         await client.query("BEGIN");
@@ -189,10 +198,9 @@ function parseVector(text: string, out: Float32Array, offset: number): number {
   return parts.length;
 }
 
-async function readReusable(client: pg.PoolClient, build: LiveBuild): Promise<ReusableParts | undefined> {
+async function readReusable(client: pg.PoolClient, build: LiveBuild, documents: StoredDocument[]): Promise<ReusableParts | undefined> {
   const id = Number(build.id);
   const dims = build.manifest.dimensions;
-  const documents = await readDocuments(client, id);
   const docIds = documents.map((d) => d.docId);
   const chunkRows = (await client.query<SpanRow & { embedding: string }>(
     "SELECT doc_position, start_offset, end_offset, embedding::text AS embedding FROM rag_chunks WHERE build_id = $1 ORDER BY row",
