@@ -74,11 +74,23 @@ async function buildPhase(work: string, chunks: number, embedder: EmbedderChoice
   await rag.close();
 }
 
+/** KB of a measure, in MB, per chunk between the smallest and the largest size. */
+function perFurtherChunk(first: SizeResult, last: SizeResult, measure: "rssMB" | "heldRssMB"): number | null {
+  if (first === last || typeof first[measure] !== "number" || typeof last[measure] !== "number") return null;
+  return round((((last[measure] as number) - (first[measure] as number)) * 1024) / (last.chunks - first.chunks), 2);
+}
+
+/** A full garbage collection, when the process was started with --expose-gc. */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /**
  * Loads the build `buildPhase` wrote, as a starting service would, and times queries: prints one JSON line.
  * With `searchOnly`, only load and search are measured (a second round of the same size).
  */
 async function servePhase(work: string, queries: number, searchOnly: boolean, embedder: EmbedderChoice): Promise<void> {
+  collectGarbage();
   const rssBefore = process.memoryUsage().rss;
   const rag = syntheticRag(work, embedder);
   const started = performance.now();
@@ -100,6 +112,8 @@ async function servePhase(work: string, queries: number, searchOnly: boolean, em
   const stagesMs = await measureStages(rag, variants(questions, queries, "t"));
   const memory = process.memoryUsage();
   const rss = memory.rss;
+  collectGarbage();
+  const held = process.memoryUsage();
   const { retrieval } = rag.internals();
   const lexicalFidelity = await measureLexicalFidelity(retrieval.index, retrieval.lexical, variants(questions, Math.min(queries, 200), "l"));
   // Last: a large store copies its vectors out of the graph for the exact scan, which would swell the RSS above.
@@ -111,6 +125,10 @@ async function servePhase(work: string, queries: number, searchOnly: boolean, em
     // Where the memory is: the JavaScript heap (objects, strings), typed arrays, and the rest (the graph, native code).
     heapUsedMB: round(memory.heapUsed / 2 ** 20, 1),
     arrayBuffersMB: round(memory.arrayBuffers / 2 ** 20, 1),
+    // The same after a full garbage collection: what the process holds.
+    heldRssMB: round(held.rss / 2 ** 20, 1),
+    heldRssPerChunkKB: round((held.rss - rssBefore) / loaded.manifest.counts.chunks / 1024, 2),
+    heldHeapUsedMB: round(held.heapUsed / 2 ** 20, 1),
     searchMs: summarize(searchKept),
     searchTimes: searchKept,
     askMs: ask,
@@ -144,7 +162,8 @@ async function measureVectorRecall(rag: Rag, queries: string[]): Promise<{ candi
 
 /** Runs one phase of this script in a fresh process and returns the JSON line it prints; its progress goes to our stderr. */
 async function phase(work: string, embedder: EmbedderChoice, ...args: string[]): Promise<Record<string, unknown>> {
-  const child = spawn(process.execPath, [...process.execArgv, self, ...args, "--work", work, "--embedder", embedder], { stdio: ["ignore", "pipe", "inherit"] });
+  // --expose-gc: memory is read after a full collection too, so garbage left by the queries does not count as held.
+  const child = spawn(process.execPath, [...process.execArgv, "--expose-gc", self, ...args, "--work", work, "--embedder", embedder], { stdio: ["ignore", "pipe", "inherit"] });
   let stdout = "";
   child.stdout.setEncoding("utf8").on("data", (part: string) => (stdout += part));
   const code = await new Promise<number | null>((resolve, reject) => child.on("error", reject).on("close", resolve));
@@ -244,7 +263,9 @@ if (work && option("--build")) {
     embedder: EMBEDDERS[embedder],
     sizes: results,
     // What each further chunk costs a serving process: the fixed part (runtime, model, worker) cancels out.
-    memoryPerChunkKB: results.length > 1 ? round(((last.rssMB as number) - (first.rssMB as number)) * 1024 / (last.chunks - first.chunks), 2) : null,
+    memoryPerChunkKB: perFurtherChunk(first, last, "rssMB"),
+    // The same after a full garbage collection in each process (what is held, not what awaits collection).
+    heldMemoryPerChunkKB: perFurtherChunk(first, last, "heldRssMB"),
     goal: { goal: `search p95 at ${last.chunks} chunks ≤ 2× at ${first.chunks}`, value: ratio, byRound, target: 2, met: [ratio, ...byRound].every((x) => x <= 2) },
   };
   await mkdir(outDir, { recursive: true });

@@ -1,5 +1,4 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { dequantizeRow } from "../vectors.js";
 import { answerQuestion, retrievePassages, type Pipeline } from "./pipeline.js";
 
 // Forms meant to reach each answer type's code (see answerType.ts) and a plain one;
@@ -21,7 +20,7 @@ export async function warmUp(pipeline: Pipeline, k: number): Promise<void> {
   const sentences = Math.min(index.sentences.length, WARM_UP_SENTENCES);
   for (let i = 0; i < sentences; i++) {
     const id = Math.floor((i * index.sentences.length) / sentences);
-    const vector = dequantizeRow(index.sentenceVectors, id);
+    const vector = index.sentenceVectors.vector(id);
     const text = index.sentences[id]!.text;
     // The first run of any code is slow (a whole question took 60 ms at 100k
     // chunks), and the loop is held for all of it. So the code is first run on

@@ -1,4 +1,3 @@
-import { dotQuantized } from "../vectors.js";
 import type { LoadedIndex } from "../store/indexParts.js";
 import type { SentenceLookup } from "./sentenceLookup.js";
 import { contentTerms } from "./terms.js";
@@ -38,7 +37,7 @@ export function createSentenceScorer(
   return (id) => {
     let cached = memo.get(id);
     if (!cached) {
-      const dense = dotQuantized(questionVector, index.sentenceVectors, id);
+      const dense = index.sentenceVectors.dot(questionVector, id);
       const lexical = overlap(id);
       const typed = supplies(index.sentences[id]!.text, (type) => lookup.facts(id, type));
       cached = { dense, lexical, typed, score: dense + weights.lexical * lexical + (typed ? weights.answerType : 0) };

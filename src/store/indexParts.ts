@@ -1,7 +1,7 @@
 import type { Span } from "../types.js";
-import type { QuantizedRows } from "../vectors.js";
 import type { IndexManifest } from "./indexManifest.js";
 import type { VectorStore } from "./vectorStore.js";
+import type { SentenceVectors } from "./sentenceVectors.js";
 
 /** The typed arrays a build stores as raw little-endian files. */
 export type StoredArray = Float32Array | Int32Array | Int8Array;
@@ -62,7 +62,7 @@ export interface LoadedIndex {
   chunks: Span[];
   sentences: Span[];
   /** One unit vector per sentence, as int8 codes. */
-  sentenceVectors: QuantizedRows;
+  sentenceVectors: SentenceVectors;
   chunkStore: VectorStore;
   vocabulary: Vocabulary;
   lexicalPostings: LexicalPostings;

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { RagError } from "../errors.js";
 import type { CorpusDocument, Span } from "../types.js";
@@ -10,8 +10,12 @@ import { decodeSpan, readSpanFiles, spanCount, spansProblem, type EncodedSpans }
 import { timeSlices } from "../timeSlices.js";
 import type { LoadedIndex, StoredArray } from "./indexParts.js";
 import { storedArrayOf, type StoredArrayType } from "./storedArrays.js";
+import { sentenceVectorsOnDisk } from "./sentenceVectorsOnDisk.js";
 
-/** Reads a build into memory, restoring span texts from the corpus it was built from. */
+/**
+ * Reads a build into memory, restoring span texts from the corpus it was built
+ * from; the sentence vectors stay in their file (`sentenceVectorsOnDisk`).
+ */
 export async function loadIndex(dir: string, manifest: IndexManifest, documents: CorpusDocument[], efSearch = manifest.hnsw.efSearch): Promise<LoadedIndex> {
   assertCompatible(manifest, dir);
   // No advice to rebuild: every entry point (see `openIndex`) rebuilds a build it cannot read.
@@ -43,6 +47,14 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
       throw error;
     }
   };
+  const fileSize = async (file: string): Promise<number> => {
+    try {
+      return (await stat(path.join(dir, file))).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw incomplete(`${file} is missing`);
+      throw error;
+    }
+  };
   const readJson = async <T>(file: string, isValid: (value: unknown) => value is T): Promise<T> => {
     const text = (await read(file)).toString("utf8");
     let value: unknown;
@@ -69,11 +81,8 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
     if (!array) throw incomplete(`${file} is cut short`);
     return array;
   };
-  const sentenceVectors = {
-    dimensions: manifest.dimensions,
-    codes: await readArray(BUILD_FILES.sentenceVectors, Int8Array),
-    scales: await readArray(BUILD_FILES.sentenceScales, Float32Array),
-  };
+  const sentenceScales = await readArray(BUILD_FILES.sentenceScales, Float32Array);
+  const sentenceCodeBytes = await fileSize(BUILD_FILES.sentenceVectors);
   let chunkStore: HnswStore;
   try {
     chunkStore = await HnswStore.load(path.join(dir, BUILD_FILES.chunkVectors), manifest.dimensions, { ...manifest.hnsw, efSearch });
@@ -84,12 +93,12 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
   if (chunkStore.size !== chunks.length) {
     throw incomplete(`${BUILD_FILES.chunkVectors} holds ${chunkStore.size} vectors for ${chunks.length} chunks`);
   }
-  if (sentenceVectors.codes.length !== sentences.length * manifest.dimensions) {
-    const held = Math.floor(sentenceVectors.codes.length / manifest.dimensions);
+  if (sentenceCodeBytes !== sentences.length * manifest.dimensions) {
+    const held = Math.floor(sentenceCodeBytes / manifest.dimensions);
     throw incomplete(`${BUILD_FILES.sentenceVectors} holds ${held} vectors for ${sentences.length} sentences`);
   }
-  if (sentenceVectors.scales.length !== sentences.length) {
-    throw incomplete(`${BUILD_FILES.sentenceScales} holds ${sentenceVectors.scales.length} scales for ${sentences.length} sentences`);
+  if (sentenceScales.length !== sentences.length) {
+    throw incomplete(`${BUILD_FILES.sentenceScales} holds ${sentenceScales.length} scales for ${sentences.length} sentences`);
   }
   const terms = await readJson(BUILD_FILES.terms, isStrings);
   const vocabulary = new Map(terms.map((term, number) => [term, number]));
@@ -114,5 +123,6 @@ export async function loadIndex(dir: string, manifest: IndexManifest, documents:
     (await forwardProblem(lexicalForward, lexicalPostings, terms.length)) ??
     (await sentenceTermsProblem(sentenceTerms, terms.length, sentences.length));
   if (problem) throw incomplete(problem);
+  const sentenceVectors = sentenceVectorsOnDisk(path.join(dir, BUILD_FILES.sentenceVectors), sentenceScales, manifest.dimensions);
   return { manifest, chunks, sentences, sentenceVectors, chunkStore, vocabulary, lexicalPostings, lexicalForward, sentenceTerms };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sentenceVectorsInMemory } from "../../src/store/sentenceVectors.js";
 import { aliasLookupFromJson } from "../../src/answer/aliases.js";
 import { DEFAULT_ANSWER_OPTIONS, extractAnswer, NOT_ANSWERED, type DocumentContext } from "../../src/answer/extractAnswer.js";
 import { splitSentences } from "../../src/ingest/sentences.js";
@@ -25,7 +26,7 @@ async function sentenceIndex(text: string): Promise<LoadedIndex> {
     manifest: {} as LoadedIndex["manifest"],
     chunks: [],
     sentences,
-    sentenceVectors: { dimensions: 1, codes: new Int8Array(sentences.length), scales: new Float32Array(sentences.length) },
+    sentenceVectors: sentenceVectorsInMemory({ dimensions: 1, codes: new Int8Array(sentences.length), scales: new Float32Array(sentences.length) }),
     chunkStore,
     ...(await buildTermIndexes([], sentences)),
   };

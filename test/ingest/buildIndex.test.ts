@@ -12,6 +12,7 @@ import type { HnswStore } from "../../src/store/hnswStore.js";
 import { INDEX_FORMAT_VERSION } from "../../src/store/indexManifest.js";
 import { codeFingerprint } from "../../src/store/codeFingerprint.js";
 import { DEFAULT_BM25 } from "../../src/retrieval/lexicalPostings.js";
+import { vectorsOf } from "../helpers/sentenceVectors.js";
 import { fakeEmbedder } from "../helpers/fakeEmbedder.js";
 
 let root: string;
@@ -89,7 +90,7 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     const whole = await loadIndex(full.result.dir, full.result.manifest, corpus.documents);
     expect(incremental.chunks).toEqual(whole.chunks);
     expect(incremental.sentences).toEqual(whole.sentences);
-    expect(incremental.sentenceVectors).toEqual(whole.sentenceVectors);
+    expect(vectorsOf(incremental.sentenceVectors)).toEqual(vectorsOf(whole.sentenceVectors));
     expect((incremental.chunkStore as HnswStore).vectors()).toEqual((whole.chunkStore as HnswStore).vectors());
     expect(incremental.lexicalPostings).toEqual(whole.lexicalPostings);
   });
@@ -256,8 +257,8 @@ describe("ensureIndex: the manifest decides when to rebuild", () => {
     }
     await writeFile(file, bytes);
     const index = await loadIndex(result.dir, result.manifest, corpus.documents);
-    expect(index.sentenceVectors.codes.length).toBe(index.sentences.length * result.manifest.dimensions);
-    expect(index.sentenceVectors.scales.length).toBe(index.sentences.length);
+    expect(index.sentenceVectors.count).toBe(index.sentences.length);
+    expect(index.sentenceVectors.vector(index.sentences.length - 1)).toHaveLength(result.manifest.dimensions);
   });
 
   it("refuses a build whose lexical postings or sentence terms are missing, cut short, unreadable or out of range", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sentenceVectorsInMemory } from "../../src/store/sentenceVectors.js";
 import { createSentenceLookup } from "../../src/retrieval/sentenceLookup.js";
 import { contentTerms } from "../../src/retrieval/terms.js";
 import type { LoadedIndex } from "../../src/store/indexParts.js";
@@ -31,7 +32,7 @@ const index = {
   manifest: {} as LoadedIndex["manifest"],
   chunks: [],
   sentences,
-  sentenceVectors: { dimensions: 2, codes: new Int8Array(sentences.length * 2), scales: new Float32Array(sentences.length) },
+  sentenceVectors: sentenceVectorsInMemory({ dimensions: 2, codes: new Int8Array(sentences.length * 2), scales: new Float32Array(sentences.length) }),
   chunkStore,
   ...(await buildTermIndexes([], sentences)),
 } satisfies LoadedIndex;

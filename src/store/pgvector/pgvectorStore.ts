@@ -3,6 +3,7 @@ import { RagError } from "../../errors.js";
 import type { CorpusDocument, Span } from "../../types.js";
 import { dequantizeRows } from "../../vectors.js";
 import { forwardIndexOf } from "../../retrieval/forwardIndex.js";
+import { sentenceVectorsInMemory } from "../sentenceVectors.js";
 import { postingsProblem, sentenceTermsProblem, vocabularyProblem } from "../checkIndexParts.js";
 import { INDEX_FORMAT_VERSION, type IndexManifest } from "../indexManifest.js";
 import type { SpanRef } from "../indexParts.js";
@@ -306,7 +307,7 @@ async function loadBuild(client: pg.PoolClient, pool: pg.Pool, build: LiveBuild,
     manifest,
     chunks,
     sentences,
-    sentenceVectors: { dimensions: dims, codes, scales },
+    sentenceVectors: sentenceVectorsInMemory({ dimensions: dims, codes, scales }),
     chunkStore: new PgvectorChunkSearch(pool, id, dims, chunks.length, efSearch),
     vocabulary,
     lexicalPostings,
