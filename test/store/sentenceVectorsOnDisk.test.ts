@@ -12,7 +12,8 @@ describe("sentenceVectorsOnDisk", () => {
   afterEach(async () => rm(dir, { recursive: true, force: true }));
 
   const dims = 5;
-  const matrix = Float32Array.from({ length: 4 * dims }, (_, i) => Math.sin(i * 1.7));
+  const rowCount = 20;
+  const matrix = Float32Array.from({ length: rowCount * dims }, (_, i) => Math.sin(i * 1.7));
   const rows = quantizeRows(matrix, dims);
   const query = Float32Array.from([0.3, -0.2, 0.5, 0.1, -0.4]);
 
@@ -21,8 +22,8 @@ describe("sentenceVectorsOnDisk", () => {
     await writeFile(file, rows.codes);
     const onDisk = sentenceVectorsOnDisk(file, rows.scales, dims);
     const inMemory = sentenceVectorsInMemory(rows);
-    expect(onDisk.count).toBe(4);
-    for (let row = 0; row < 4; row++) {
+    expect(onDisk.count).toBe(rowCount);
+    for (const row of [0, 19, 3, 8, 7, 1, 19]) {
       expect(onDisk.dot(query, row)).toBe(inMemory.dot(query, row));
       expect(Array.from(onDisk.vector(row))).toEqual(Array.from(inMemory.vector(row)));
     }
@@ -32,17 +33,20 @@ describe("sentenceVectorsOnDisk", () => {
     const file = path.join(dir, "sentences.i8");
     await writeFile(file, rows.codes);
     const onDisk = sentenceVectorsOnDisk(file, rows.scales, dims);
-    const before = onDisk.dot(query, 3);
+    const inMemory = sentenceVectorsInMemory(rows);
+    expect(onDisk.dot(query, 0)).toBe(inMemory.dot(query, 0));
     await unlink(file);
-    expect(onDisk.dot(query, 3)).toBe(before);
-    expect(() => onDisk.dot(query, 4)).toThrow(RangeError);
+    // Row 19 is in a block not read before the file was removed.
+    expect(onDisk.dot(query, 19)).toBe(inMemory.dot(query, 19));
+    expect(() => onDisk.dot(query, rowCount)).toThrow(RangeError);
     expect(() => onDisk.vector(-1)).toThrow(RangeError);
   });
 
   it("says which file is cut short when a row is missing from it", async () => {
     const file = path.join(dir, "sentences.i8");
-    await writeFile(file, rows.codes.subarray(0, 3 * dims));
+    await writeFile(file, rows.codes.subarray(0, 19 * dims));
     const onDisk = sentenceVectorsOnDisk(file, rows.scales, dims);
-    expect(() => onDisk.dot(query, 3)).toThrow(/sentences\.i8 is cut short at sentence 3/);
+    expect(onDisk.dot(query, 0)).toBe(sentenceVectorsInMemory(rows).dot(query, 0));
+    expect(() => onDisk.dot(query, 18)).toThrow(/sentences\.i8 is cut short before sentence 20/);
   });
 });
