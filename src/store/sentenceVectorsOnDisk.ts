@@ -13,25 +13,27 @@ const openFiles = new FinalizationRegistry<number>((fd) => {
 
 /**
  * Sentence vectors read from the build's int8 file (`sentences.i8`) as a query
- * needs them, a row at a time; only the scales (4 bytes a sentence) are held.
- * At 100k chunks the codes are 0.83 KB a chunk, a fifth of the process; a
- * query reads the rows of its candidate chunks, which the page cache serves. The
- * file stays open, so a build folder removed after a switch is still read by
- * requests that began before it.
+ * needs them; only the scales (4 bytes a sentence) are held. At 100k chunks
+ * the codes are 0.83 KB a chunk, a fifth of the process; a query reads the
+ * rows of its candidate chunks, which the page cache serves. The file stays
+ * open, so a build folder removed after a switch is still read by requests
+ * that began before it.
  */
 export function sentenceVectorsOnDisk(file: string, scales: Float32Array, dimensions: number): SentenceVectors {
   const fd = openSync(file, "r");
-  // Blocks of consecutive rows in a direct-mapped cache (block b in slot b mod SLOTS), one buffer
+  // Blocks of consecutive rows in a direct-mapped cache (block b in slot b mod slots), one buffer
   // for all: a chunk's sentences are consecutive rows, and answering revisits a passage's
   // neighbours. A cache of separately allocated blocks churned the allocator: slower, and more RSS.
+  // A small build's blocks all fit, so after its first queries nothing is read again.
+  const slots = Math.max(1, Math.min(MAX_SLOTS, Math.ceil(scales.length / ROWS_PER_BLOCK)));
   const blockBytes = ROWS_PER_BLOCK * dimensions;
-  const slab = new Int8Array(SLOTS * blockBytes);
-  const blockInSlot = new Int32Array(SLOTS).fill(-1);
+  const slab = new Int8Array(slots * blockBytes);
+  const blockInSlot = new Int32Array(slots).fill(-1);
   /** Where row `row` starts in `slab`, its block read there first if it is not. */
   const offsetOf = (row: number): number => {
     if (!(row >= 0 && row < scales.length)) throw new RangeError(`sentence ${row} is not in this build (${scales.length} sentences)`);
     const block = Math.floor(row / ROWS_PER_BLOCK);
-    const slot = block % SLOTS;
+    const slot = block % slots;
     if (blockInSlot[slot] !== block) {
       const first = block * ROWS_PER_BLOCK;
       const bytes = Math.min(ROWS_PER_BLOCK, scales.length - first) * dimensions;
@@ -55,6 +57,6 @@ export function sentenceVectorsOnDisk(file: string, scales: Float32Array, dimens
   return vectors;
 }
 
-// 8 rows of 384 codes are 3 KB a read; 1024 slots are 3 MB, the sentences of the last several hundred passages.
+// 8 rows of 384 codes are 3 KB a read; 1024 slots are 3 MB at most, the sentences of the last several hundred passages.
 const ROWS_PER_BLOCK = 8;
-const SLOTS = 1024;
+const MAX_SLOTS = 1024;

@@ -49,4 +49,15 @@ describe("sentenceVectorsOnDisk", () => {
     expect(onDisk.dot(query, 0)).toBe(sentenceVectorsInMemory(rows).dot(query, 0));
     expect(() => onDisk.dot(query, 18)).toThrow(/sentences\.i8 is cut short before sentence 20/);
   });
+
+  it("reads a row again when another block took its slot (more rows than the cache holds)", async () => {
+    const many = quantizeRows(Float32Array.from({ length: 9000 * 2 }, (_, i) => Math.cos(i * 0.37)), 2);
+    const file = path.join(dir, "many.i8");
+    await writeFile(file, many.codes);
+    const onDisk = sentenceVectorsOnDisk(file, many.scales, 2);
+    const inMemory = sentenceVectorsInMemory(many);
+    const pair = Float32Array.from([0.6, -0.8]);
+    // Rows 3 and 8195 are in blocks 0 and 1024, which share the first slot of 1024.
+    for (const row of [3, 8195, 3, 8999, 8195]) expect(onDisk.dot(pair, row)).toBe(inMemory.dot(pair, row));
+  });
 });
