@@ -43,9 +43,14 @@ export interface AnswerHooks {
 
 /** The quoted answer to a question whose vector is known, or an abstention. */
 export async function answerQuestion(pipeline: Pipeline, question: string, vector: Float32Array, k: number, hooks: AnswerHooks = {}): Promise<AskResponse> {
-  const { passages, scoreSentence } = await retrievePassages(pipeline, question, vector, k);
+  const retrieved = await retrievePassages(pipeline, question, vector, k);
   hooks.signal?.throwIfAborted();
-  hooks.onPassages?.(passages);
+  hooks.onPassages?.(retrieved.passages);
+  return answerFrom(pipeline, question, retrieved);
+}
+
+/** The answer to a question from the passages retrieved for it. */
+export function answerFrom(pipeline: Pipeline, question: string, { passages, scoreSentence }: Retrieved): AskResponse {
   const { index, lookup } = pipeline.retrieval;
   const response = extractAnswer(question, passages, index, lookup, scoreSentence, pipeline.documentContext, pipeline.answerOptions, pipeline.aliases);
   return { ...response, citations: response.citations.map((c) => ({ ...c, ...sourceLocation(pipeline, c) })) };
